@@ -1,0 +1,1 @@
+"""Core of the VRU dashboard: settings, data layer, figures and exports (no I/O at import)."""

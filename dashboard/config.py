@@ -1,0 +1,115 @@
+"""Settings, declared once (name, default, help) and read from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _as_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _as_port(raw: str) -> int:
+    port = int(raw)
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port must be 0-65535, got {port}")
+    return port
+
+
+def _as_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError(f"unknown log level {raw!r}")
+    return level
+
+
+def _as_dir(raw: str) -> Path:
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _as_origins(raw: str) -> tuple[str, ...]:
+    return tuple(part for part in raw.replace(",", " ").split() if part)
+
+
+def _setting(env: str, default: str, help_text: str, parse: Callable[[str], Any] = str) -> Any:
+    """Declare a setting: the env var, its default (as the user would type it) and a help line."""
+    return field(metadata={"env": env, "default": default, "help": help_text, "parse": parse})
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the app cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an operator can change, each field documented in README.md."""
+
+    host: str = _setting("VRU_HOST", "127.0.0.1", "Interface the development server listens on.")
+    port: int = _setting("VRU_PORT", "8050", "Port of the development server.", _as_port)
+    debug: bool = _setting(
+        "VRU_DEBUG",
+        "false",
+        "Dash debug mode (hot reload, error pop-ups); never in production.",
+        _as_bool,
+    )
+    data_dir: Path = _setting(
+        "VRU_DATA_DIR",
+        "data",
+        "Folder holding the CSV tables (relative paths start at the project folder).",
+        _as_dir,
+    )
+    geo_dir: Path = _setting(
+        "VRU_GEO_DIR", "geo", "Folder holding police_force_areas.geojson.", _as_dir
+    )
+    log_level: str = _setting("VRU_LOG_LEVEL", "INFO", "Python logging level.", _as_level)
+    embed_origins: tuple[str, ...] = _setting(
+        "VRU_EMBED_ORIGINS",
+        "*",
+        "Origins allowed to frame /embed/ pages (space or comma separated; * for any). "
+        "Every other page refuses to be framed.",
+        _as_origins,
+    )
+    cache_redis_url: str = _setting(
+        "CACHE_REDIS_URL", "", "Redis URL for the figure/export cache; empty keeps it in-process."
+    )
+    cache_timeout: int = _setting(
+        "VRU_CACHE_TIMEOUT", "3600", "Seconds a cached figure or export is kept.", int
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables, falling back to the declared defaults."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            meta = spec.metadata
+            raw = environ.get(meta["env"], meta["default"])
+            try:
+                values[spec.name] = meta["parse"](raw)
+            except (TypeError, ValueError) as exc:
+                raise SettingsError(f"{meta['env']}={raw!r} is not valid: {exc}") from None
+        return cls(**values)
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """Settings as declared, ignoring the environment (used by tests)."""
+        return cls.from_env({})
+
+
+def documented_settings() -> list[tuple[str, str, str]]:
+    """(env var, default, help) for each setting: the README table is checked against this."""
+    return [
+        (f.metadata["env"], f.metadata["default"], f.metadata["help"]) for f in fields(Settings)
+    ]
