@@ -1,0 +1,35 @@
+"""Keeps the filter widgets and the URL query string in step, both ways."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, ctx, no_update
+
+from dashboard import ids
+from dashboard.datastore import DataStore
+from dashboard.selection import Selection, parse_query, to_query
+from layouts.shell import notices
+
+
+def register(app: Dash, store: DataStore) -> None:
+    units, years = set(store.unit_ids), set(store.financial_years)
+
+    @app.callback(
+        Output(ids.URL_LOCATION, "search"),
+        Output(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Output(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Output(ids.PAGE_NOTICE, "children"),
+        Input(ids.URL_LOCATION, "search"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.FILTER_RESET_BUTTON, "n_clicks"),
+    )
+    def sync_filters_and_url(search, unit_values, year_value, _reset):
+        """The URL wins on load and on back/forward; a widget change rewrites the URL."""
+        trigger = ctx.triggered_id
+        if trigger == ids.FILTER_RESET_BUTTON:
+            return "", [], None, []
+        if trigger in (ids.FILTER_UNIT_DROPDOWN, ids.FILTER_YEAR_DROPDOWN):
+            selection = Selection(tuple(unit_values or ()), year_value or None)
+            return to_query(selection), no_update, no_update, []
+        selection, messages = parse_query(search, units=units, years=years)
+        return no_update, list(selection.units), selection.year, notices(messages)

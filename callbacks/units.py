@@ -1,0 +1,25 @@
+"""Fills the units overview from the filters."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output
+
+from dashboard import ids, transforms
+from dashboard.datastore import DataStore
+from layouts.units import overview_table
+
+
+def register(app: Dash, store: DataStore) -> None:
+    @app.callback(
+        Output(ids.UNITS_OVERVIEW_CONTAINER, "children"),
+        Output(ids.UNITS_SUMMARY_TEXT, "children"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+    )
+    def show_units(unit_values, year_value):
+        overview = transforms.unit_overview(
+            store.observations, store.units, unit_ids=tuple(unit_values or ()), year=year_value
+        )
+        return overview_table(overview.to_dict("records")), transforms.overview_sentence(
+            overview, year_value, len(store.units)
+        )

@@ -1,0 +1,228 @@
+"""Reads the data tables once, validates them and hands out prepared, read-only frames.
+
+Everything the callbacks need is computed here at start-up (joins, display text, citations),
+so that a request only slices frames that already exist.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import schema
+from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS, citation, format_figure
+
+log = logging.getLogger(__name__)
+
+
+class DataError(Exception):
+    """The bundled or configured data cannot be used; the message says where and why."""
+
+    def __init__(self, problems: list[schema.Problem]) -> None:
+        self.problems = problems
+        shown = problems[:20]
+        lines = [str(problem) for problem in shown]
+        if len(problems) > len(shown):
+            lines.append(f"... and {len(problems) - len(shown)} more problems")
+        super().__init__("The data could not be loaded:\n  " + "\n  ".join(lines))
+
+
+def read_table(directory: Path, spec: schema.TableSpec) -> pd.DataFrame:
+    """Read one CSV as text, refusing files that are missing, empty or not UTF-8."""
+    path = directory / spec.filename
+    label = str(path)
+    if not path.is_file():
+        raise DataError([schema.Problem(label, "file not found")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        rule = (
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file with UTF-8 encoding"
+        )
+        raise DataError([schema.Problem(label, rule)]) from None
+    if not text.strip():
+        raise DataError([schema.Problem(label, "file is empty: a header row is required")])
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataError([schema.Problem(label, f"not a valid CSV file: {exc}")]) from None
+    frame.columns = [str(name).strip() for name in frame.columns]
+    return frame.map(str.strip) if len(frame) else frame
+
+
+def _short_source_name(publisher: str, published: str) -> str:
+    """'Association of Police and Crime Commissioners (APCC)', '2020' -> 'APCC 2020'."""
+    match = re.search(r"\(([^)]+)\)\s*$", publisher)
+    name = match.group(1) if match else publisher
+    return f"{name} {published[:4]}"
+
+
+def _to_number(column: pd.Series) -> pd.Series:
+    return pd.to_numeric(column.replace("", pd.NA), errors="raise").astype("Float64")
+
+
+def _to_int(column: pd.Series) -> pd.Series:
+    return pd.to_numeric(column.replace("", pd.NA), errors="raise").astype("Int64")
+
+
+def _empty_to_na(column: pd.Series) -> pd.Series:
+    return column.replace("", pd.NA).astype("string")
+
+
+@dataclass(frozen=True)
+class DataStore:
+    """The validated tables and the frames derived from them, built once per process."""
+
+    units: pd.DataFrame
+    metrics: pd.DataFrame
+    sources: pd.DataFrame
+    observations: pd.DataFrame
+    data_dir: Path
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        return tuple(self.units["unit_id"])
+
+    @property
+    def financial_years(self) -> tuple[str, ...]:
+        """Financial years that have at least one figure, oldest first."""
+        years = self.observations["financial_year"].dropna().unique()
+        return tuple(sorted(str(year) for year in years))
+
+    @property
+    def metric_ids(self) -> tuple[str, ...]:
+        return tuple(self.metrics["metric_id"])
+
+
+def validate_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
+    """Check each table and the keys between them; raise one DataError listing every problem."""
+    problems: list[schema.Problem] = []
+    for spec in schema.TABLES:
+        problems += schema.check_table(spec, tables[spec.name], str(directory / spec.filename))
+    if problems:
+        raise DataError(problems)
+    units, metrics = tables["units"], tables["metrics"]
+    observations, sources = tables["observations"], tables["sources"]
+    obs_file = str(directory / schema.OBSERVATIONS.filename)
+    units_file = str(directory / schema.UNITS.filename)
+    source_ids = sources["source_id"]
+    problems += schema.check_references(
+        observations, "unit_id", [*units["unit_id"], schema.NATIONAL], obs_file, "units.csv"
+    )
+    problems += schema.check_references(
+        observations, "metric_id", metrics["metric_id"], obs_file, "metrics.csv"
+    )
+    problems += schema.check_references(
+        observations, "source_id", source_ids, obs_file, "sources.csv"
+    )
+    problems += schema.check_references(units, "source_id", source_ids, units_file, "sources.csv")
+    problems += schema.check_observation_rows(observations, obs_file)
+    if problems:
+        raise DataError(problems)
+
+
+def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Typed observations joined to their unit, metric and source, with display text."""
+    obs = tables["observations"].copy()
+    for column in ("value", "baseline_value"):
+        obs[column] = _to_number(obs[column])
+    obs["page"] = _to_int(obs["page"])
+    for column in ("period_start", "period_end"):
+        obs[column] = pd.to_datetime(obs[column].replace("", pd.NA), format="%Y-%m-%d")
+    for column in ("financial_year", "baseline_period_label", "geography", "series", "url", "note"):
+        obs[column] = _empty_to_na(obs[column])
+
+    units = tables["units"][["unit_id", "name", "unit_type"]].rename(columns={"name": "unit_name"})
+    national = pd.DataFrame(
+        {"unit_id": [schema.NATIONAL], "unit_name": ["National programme"], "unit_type": [""]}
+    )
+    metrics = tables["metrics"].rename(columns={"label": "metric_label"})
+    metrics = metrics[
+        [
+            "metric_id",
+            "metric_label",
+            "category",
+            "unit_of_measure",
+            "reach_type",
+            "higher_is_better",
+        ]
+    ]
+    sources = tables["sources"].copy()
+    sources["source_short"] = [
+        _short_source_name(publisher, published)
+        for publisher, published in zip(sources["publisher"], sources["published"], strict=True)
+    ]
+    sources = sources[["source_id", "title", "source_short"]].rename(
+        columns={"title": "source_title"}
+    )
+    obs = (
+        obs.merge(pd.concat([units, national]), on="unit_id", how="left", validate="many_to_one")
+        .merge(metrics, on="metric_id", how="left", validate="many_to_one")
+        .merge(sources, on="source_id", how="left", validate="many_to_one")
+    )
+    obs["reach_type"] = _empty_to_na(obs["reach_type"])
+    obs["is_lower_bound"] = obs["qualifier"].isin(LOWER_BOUNDS)
+    obs["is_upper_bound"] = obs["qualifier"].isin(UPPER_BOUNDS)
+    obs["value_text"] = [
+        format_figure(None if pd.isna(v) else float(v), u, q, s)
+        for v, u, q, s in zip(
+            obs["value"],
+            obs["unit_of_measure"],
+            obs["qualifier"],
+            obs["value_status"],
+            strict=True,
+        )
+    ]
+    obs["citation"] = [
+        citation(short, None if pd.isna(page) else int(page), None if pd.isna(url) else url)
+        for short, page, url in zip(obs["source_short"], obs["page"], obs["url"], strict=True)
+    ]
+    return obs
+
+
+def _prepare_units(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    units = tables["units"].copy()
+    units["page"] = _to_int(units["page"])
+    units["pfa_code_list"] = units["pfa_codes"].str.split(";")
+    for column in ("pcc", "lead", "model_notes"):
+        units[column] = _empty_to_na(units[column])
+    return units.sort_values("name", key=lambda s: s.str.lower()).reset_index(drop=True)
+
+
+def _prepare_metrics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    metrics = tables["metrics"].copy()
+    metrics["reach_type"] = _empty_to_na(metrics["reach_type"])
+    metrics["higher_is_better"] = metrics["higher_is_better"].map(
+        {"true": True, "false": False, "": pd.NA}
+    )
+    return metrics
+
+
+def load_store(data_dir: Path) -> DataStore:
+    """Read, validate and prepare every table in `data_dir`; raise DataError on any problem."""
+    tables = {spec.name: read_table(data_dir, spec) for spec in schema.TABLES}
+    validate_tables(tables, data_dir)
+    store = DataStore(
+        units=_prepare_units(tables),
+        metrics=_prepare_metrics(tables),
+        sources=tables["sources"].copy(),
+        observations=_prepare_observations(tables),
+        data_dir=data_dir,
+    )
+    log.info(
+        "loaded %d units, %d metrics, %d observations, %d sources from %s",
+        len(store.units),
+        len(store.metrics),
+        len(store.observations),
+        len(store.sources),
+        data_dir,
+    )
+    return store

@@ -1,0 +1,98 @@
+"""Builds the Dash app: the one module that joins settings, data, layouts and callbacks."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+import dash
+from flask import Response
+
+from callbacks import filters, routing, units
+from dashboard.config import Settings
+from dashboard.datastore import DataStore, load_store
+from layouts.shell import page_shell
+from layouts.units import units_page
+
+BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
+APP_TITLE = "Violence Reduction Units dashboard"
+ATTRIBUTION = (
+    "Figures: APCC 'PCCs Making a Difference: VRUs in Focus' (2020) and the official sources "
+    "named beside each figure."
+)
+
+# The page declares its language for screen readers (WCAG 3.1.1); the rest is Dash's default.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def _bootstrap_css() -> bytes:
+    """Bootstrap 5 CSS from an installed package, so the page needs no CDN."""
+    files = resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css"
+    return (files / "bootstrap.min.css").read_bytes()
+
+
+def _serve_vendor_css(server, css: bytes) -> None:
+    def bootstrap_css() -> Response:
+        response = Response(css, mimetype="text/css")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        return response
+
+    server.add_url_rule(BOOTSTRAP_URL, "vendor_bootstrap_css", bootstrap_css)
+
+
+def _unit_options(store: DataStore) -> list[dict[str, str]]:
+    return [
+        {"label": name, "value": unit_id}
+        for unit_id, name in zip(store.units["unit_id"], store.units["name"], strict=True)
+    ]
+
+
+def _year_options(store: DataStore) -> list[dict[str, str]]:
+    return [{"label": year.replace("-", "/"), "value": year} for year in store.financial_years]
+
+
+def create_app(settings: Settings | None = None, store: DataStore | None = None) -> dash.Dash:
+    """A ready-to-serve app; data is loaded (and validated) here unless a store is given."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    store = store or load_store(settings.data_dir)
+
+    app = dash.Dash(
+        __name__,
+        title=APP_TITLE,
+        serve_locally=True,
+        compress=True,
+        external_stylesheets=[BOOTSTRAP_URL],
+        suppress_callback_exceptions=True,
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX_STRING
+    _serve_vendor_css(app.server, _bootstrap_css())
+
+    unit_options, year_options = _unit_options(store), _year_options(store)
+    app.layout = page_shell(unit_options, year_options, ATTRIBUTION)
+    # Every view's components, so Dash can check callbacks that target views not shown yet.
+    app.validation_layout = dash.html.Div(
+        [page_shell(unit_options, year_options, ATTRIBUTION), units_page()]
+    )
+    for module in (routing, filters, units):
+        module.register(app, store)
+    return app

@@ -1,0 +1,1 @@
+"""Functions that return Dash components from plain data (no data access, no callbacks)."""

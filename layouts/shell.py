@@ -1,0 +1,115 @@
+"""The frame around every view: header, navigation, shared filters, notices and footer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+
+NAV_LINKS: tuple[tuple[str, str], ...] = (("Units", "/"),)
+
+
+def _labelled(label: str, control_id: str, control: object, width: int = 4) -> dbc.Col:
+    return dbc.Col(
+        [html.Label(label, htmlFor=control_id, className="form-label fw-semibold"), control],
+        xs=12,
+        md=width,
+    )
+
+
+def filter_bar(
+    unit_options: Sequence[dict[str, str]],
+    year_options: Sequence[dict[str, str]],
+) -> html.Section:
+    """Unit and year pickers; their values are mirrored in the URL by a callback."""
+    return html.Section(
+        dbc.Row(
+            [
+                _labelled(
+                    "Units",
+                    ids.FILTER_UNIT_DROPDOWN,
+                    dcc.Dropdown(
+                        id=ids.FILTER_UNIT_DROPDOWN,
+                        options=list(unit_options),
+                        multi=True,
+                        placeholder="All 18 units",
+                    ),
+                    width=6,
+                ),
+                _labelled(
+                    "Financial year",
+                    ids.FILTER_YEAR_DROPDOWN,
+                    dcc.Dropdown(
+                        id=ids.FILTER_YEAR_DROPDOWN,
+                        options=list(year_options),
+                        placeholder="All years",
+                    ),
+                    width=3,
+                ),
+                dbc.Col(
+                    dbc.Button(
+                        "Reset filters",
+                        id=ids.FILTER_RESET_BUTTON,
+                        color="secondary",
+                        outline=True,
+                        className="mt-md-4",
+                    ),
+                    xs=12,
+                    md=3,
+                ),
+            ],
+            className="g-3 align-items-end",
+        ),
+        className="filters border rounded p-3 mb-3 bg-light",
+        **{"aria-label": "Filters"},
+    )
+
+
+def page_shell(
+    unit_options: Sequence[dict[str, str]],
+    year_options: Sequence[dict[str, str]],
+    attribution: str,
+) -> html.Div:
+    """The whole page around the view container."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL_LOCATION, refresh=False),
+            html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
+            html.Header(
+                dbc.Container(
+                    [
+                        html.P("Violence Reduction Units", className="h4 mb-0 text-white"),
+                        html.Nav(
+                            [
+                                dcc.Link(label, href=href, className="nav-link text-white px-2")
+                                for label, href in NAV_LINKS
+                            ],
+                            className="nav",
+                            **{"aria-label": "Main"},
+                        ),
+                    ],
+                    className="d-flex flex-wrap justify-content-between align-items-center py-2",
+                ),
+                className="site-header mb-3",
+            ),
+            dbc.Container(
+                [
+                    html.Div(id=ids.PAGE_NOTICE, role="status", **{"aria-live": "polite"}),
+                    filter_bar(unit_options, year_options),
+                    html.Main(id="main", children=html.Div(id=ids.PAGE_CONTAINER), tabIndex="-1"),
+                ]
+            ),
+            html.Footer(
+                dbc.Container(html.P(attribution, className="small mb-0")),
+                className="site-footer mt-4 py-3 border-top",
+            ),
+        ]
+    )
+
+
+def notices(messages: Sequence[str]) -> list[dbc.Alert]:
+    """Visible notes about parts of the link that could not be used."""
+    return [dbc.Alert(message, color="warning", className="py-2") for message in messages]
