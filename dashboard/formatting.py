@@ -30,6 +30,8 @@ def format_number(value: float, unit_of_measure: str) -> str:
     if unit_of_measure in {"rate_per_100k", "rate_per_10k"}:
         per = "100,000" if unit_of_measure == "rate_per_100k" else "10,000"
         return f"{value:,g} per {per}"
+    if unit_of_measure == "year":
+        return f"{value:.0f}"
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -26,6 +26,7 @@ UNITS_OF_MEASURE = (
     "rate_per_10k",
     "days",
     "years",
+    "year",
 )
 REACH_TYPES = (
     "universal",

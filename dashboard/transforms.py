@@ -81,11 +81,9 @@ def ratio_qualifier(numerator: str, denominator: str) -> str:
     if up and down:
         return "approximately"
     if up:
-        return (
-            "over" if "over" in (numerator,) or denominator in {"under", "nearly"} else "at_least"
-        )
+        return "at_least"
     if down:
-        return "up_to" if numerator == "up_to" or denominator == "at_least" else "under"
+        return "up_to"
     if "approximately" in (numerator, denominator):
         return "approximately"
     return "exact"
