@@ -6,6 +6,7 @@ from dash import Dash, Input, Output, ctx, no_update
 
 from dashboard import ids
 from dashboard.datastore import DataStore
+from dashboard.measures import DEFAULT_MEASURE, MEASURE_IDS
 from dashboard.selection import Selection, parse_query, to_query
 from layouts.shell import notices
 
@@ -17,19 +18,34 @@ def register(app: Dash, store: DataStore) -> None:
         Output(ids.URL_LOCATION, "search"),
         Output(ids.FILTER_UNIT_DROPDOWN, "value"),
         Output(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Output(ids.FILTER_MEASURE_DROPDOWN, "value"),
         Output(ids.PAGE_NOTICE, "children"),
         Input(ids.URL_LOCATION, "search"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
         Input(ids.FILTER_RESET_BUTTON, "n_clicks"),
     )
-    def sync_filters_and_url(search, unit_values, year_value, _reset):
+    def sync_filters_and_url(search, unit_values, year_value, measure_value, _reset):
         """The URL wins on load and on back/forward; a widget change rewrites the URL."""
         trigger = ctx.triggered_id
         if trigger == ids.FILTER_RESET_BUTTON:
-            return "", [], None, []
-        if trigger in (ids.FILTER_UNIT_DROPDOWN, ids.FILTER_YEAR_DROPDOWN):
-            selection = Selection(tuple(unit_values or ()), year_value or None)
-            return to_query(selection), no_update, no_update, []
-        selection, messages = parse_query(search, units=units, years=years)
-        return no_update, list(selection.units), selection.year, notices(messages)
+            return "", [], None, DEFAULT_MEASURE, []
+        if trigger in (
+            ids.FILTER_UNIT_DROPDOWN,
+            ids.FILTER_YEAR_DROPDOWN,
+            ids.FILTER_MEASURE_DROPDOWN,
+        ):
+            selection = Selection(tuple(unit_values or ()), year_value or None, measure_value)
+            query = to_query(selection, default_measure=DEFAULT_MEASURE)
+            return query, no_update, no_update, no_update, []
+        selection, messages = parse_query(
+            search, units=units, years=years, measures=MEASURE_IDS, default_measure=DEFAULT_MEASURE
+        )
+        return (
+            no_update,
+            list(selection.units),
+            selection.year,
+            selection.measure,
+            notices(messages),
+        )

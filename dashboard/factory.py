@@ -8,9 +8,12 @@ from importlib import resources
 import dash
 from flask import Response
 
-from callbacks import filters, routing, units
+from callbacks import charts, filters, routing, units
+from dashboard.charts import CHARTS
 from dashboard.config import Settings
 from dashboard.datastore import DataStore, load_store
+from dashboard.measures import DEFAULT_MEASURE, MEASURES
+from layouts.chart_card import chart_card
 from layouts.shell import page_shell
 from layouts.units import units_page
 
@@ -68,6 +71,10 @@ def _year_options(store: DataStore) -> list[dict[str, str]]:
     return [{"label": year.replace("-", "/"), "value": year} for year in store.financial_years]
 
 
+def _measure_options() -> list[dict[str, str]]:
+    return [{"label": m.label, "value": m.measure_id} for m in MEASURES]
+
+
 def create_app(settings: Settings | None = None, store: DataStore | None = None) -> dash.Dash:
     """A ready-to-serve app; data is loaded (and validated) here unless a store is given."""
     settings = settings or Settings.from_env()
@@ -87,12 +94,18 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     app.index_string = INDEX_STRING
     _serve_vendor_css(app.server, _bootstrap_css())
 
-    unit_options, year_options = _unit_options(store), _year_options(store)
-    app.layout = page_shell(unit_options, year_options, ATTRIBUTION)
+    shell = page_shell(
+        _unit_options(store),
+        _year_options(store),
+        _measure_options(),
+        DEFAULT_MEASURE,
+        ATTRIBUTION,
+    )
+    app.layout = shell
     # Every view's components, so Dash can check callbacks that target views not shown yet.
     app.validation_layout = dash.html.Div(
-        [page_shell(unit_options, year_options, ATTRIBUTION), units_page()]
+        [shell, units_page(), *(chart_card(name, spec.title) for name, spec in CHARTS.items())]
     )
-    for module in (routing, filters, units):
+    for module in (routing, filters, units, charts):
         module.register(app, store)
     return app

@@ -42,3 +42,15 @@ def chart_summary(chart: str) -> dict[str, str]:
 
 def export_button(chart: str, fmt: str) -> dict[str, str]:
     return {"type": "export-chart-button", "chart": chart, "format": fmt}
+
+
+def chart_subtitle(chart: str) -> dict[str, str]:
+    return {"type": "chart-subtitle-text", "chart": chart}
+
+
+def chart_source(chart: str) -> dict[str, str]:
+    return {"type": "chart-source-text", "chart": chart}
+
+
+def chart_graph_box(chart: str) -> dict[str, str]:
+    return {"type": "chart-figure-container", "chart": chart}

@@ -9,7 +9,10 @@ from dash import dcc, html
 
 from dashboard import ids
 
-NAV_LINKS: tuple[tuple[str, str], ...] = (("Units", "/"),)
+NAV_LINKS: tuple[tuple[str, str], ...] = (
+    ("Units", "/units"),
+    ("Investment and reach", "/investment"),
+)
 
 
 def _labelled(label: str, control_id: str, control: object, width: int = 4) -> dbc.Col:
@@ -23,8 +26,10 @@ def _labelled(label: str, control_id: str, control: object, width: int = 4) -> d
 def filter_bar(
     unit_options: Sequence[dict[str, str]],
     year_options: Sequence[dict[str, str]],
+    measure_options: Sequence[dict[str, str]],
+    default_measure: str,
 ) -> html.Section:
-    """Unit and year pickers; their values are mirrored in the URL by a callback."""
+    """Unit, year and measure pickers; their values are mirrored in the URL by a callback."""
     return html.Section(
         dbc.Row(
             [
@@ -37,7 +42,7 @@ def filter_bar(
                         multi=True,
                         placeholder="All 18 units",
                     ),
-                    width=6,
+                    width=5,
                 ),
                 _labelled(
                     "Financial year",
@@ -46,6 +51,17 @@ def filter_bar(
                         id=ids.FILTER_YEAR_DROPDOWN,
                         options=list(year_options),
                         placeholder="All years",
+                    ),
+                    width=2,
+                ),
+                _labelled(
+                    "Measure",
+                    ids.FILTER_MEASURE_DROPDOWN,
+                    dcc.Dropdown(
+                        id=ids.FILTER_MEASURE_DROPDOWN,
+                        options=list(measure_options),
+                        value=default_measure,
+                        clearable=False,
                     ),
                     width=3,
                 ),
@@ -58,7 +74,7 @@ def filter_bar(
                         className="mt-md-4",
                     ),
                     xs=12,
-                    md=3,
+                    md=2,
                 ),
             ],
             className="g-3 align-items-end",
@@ -71,6 +87,8 @@ def filter_bar(
 def page_shell(
     unit_options: Sequence[dict[str, str]],
     year_options: Sequence[dict[str, str]],
+    measure_options: Sequence[dict[str, str]],
+    default_measure: str,
     attribution: str,
 ) -> html.Div:
     """The whole page around the view container."""
@@ -98,7 +116,7 @@ def page_shell(
             dbc.Container(
                 [
                     html.Div(id=ids.PAGE_NOTICE, role="status", **{"aria-live": "polite"}),
-                    filter_bar(unit_options, year_options),
+                    filter_bar(unit_options, year_options, measure_options, default_measure),
                     html.Main(id="main", children=html.Div(id=ids.PAGE_CONTAINER), tabIndex="-1"),
                 ]
             ),

@@ -14,8 +14,8 @@ from tests import synthetic
 
 def _rewrite(path: Path, change) -> None:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    change(frame)
-    frame.to_csv(path, index=False)
+    changed = change(frame)
+    (frame if changed is None else changed).to_csv(path, index=False)
 
 
 def test_synthetic_tables_load_with_types(synthetic_store):
@@ -50,7 +50,7 @@ def test_citation_uses_page_or_url(synthetic_store):
 CORRUPTIONS = {
     "units-missing-column": (
         "units",
-        lambda f: f.drop(columns=["unit_type"], inplace=True),
+        lambda f: f.drop(columns=["unit_type"]),
         ("units.csv", "line 1", "'unit_type'", "missing"),
     ),
     "units-bad-number": (
@@ -70,7 +70,7 @@ CORRUPTIONS = {
     ),
     "metrics-missing-column": (
         "metrics",
-        lambda f: f.drop(columns=["category"], inplace=True),
+        lambda f: f.drop(columns=["category"]),
         ("metrics.csv", "line 1", "'category'", "missing"),
     ),
     "metrics-duplicate-key": (
@@ -120,7 +120,7 @@ CORRUPTIONS = {
     ),
     "observations-missing-column": (
         "observations",
-        lambda f: f.drop(columns=["qualifier"], inplace=True),
+        lambda f: f.drop(columns=["qualifier"]),
         ("observations.csv", "line 1", "'qualifier'", "missing"),
     ),
     "sources-duplicate-key": (
@@ -130,7 +130,7 @@ CORRUPTIONS = {
     ),
     "sources-missing-column": (
         "sources",
-        lambda f: f.drop(columns=["title"], inplace=True),
+        lambda f: f.drop(columns=["title"]),
         ("sources.csv", "line 1", "'title'", "missing"),
     ),
     "sources-bad-date": (

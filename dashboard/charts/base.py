@@ -1,0 +1,68 @@
+"""What every chart hands to the page, the exports and the embeds: figure, words and data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.datastore import DataStore
+from dashboard.selection import Selection
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    """A built chart and everything needed to show, explain and cite it.
+
+    `table` holds exactly what the figure shows, one row per drawn value, with at least the
+    columns `value_text` (the figure with its qualifier), `qualifier` and `citation`, so the
+    table view, the CSV/XLSX download and the slide notes all say the same thing.
+    """
+
+    chart: str
+    title: str
+    subtitle: str
+    source_line: str
+    summary: str
+    figure: go.Figure
+    table: pd.DataFrame
+    caveats: tuple[str, ...] = ()
+
+
+ChartBuilder = Callable[[DataStore, Selection], ChartResult]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart the app offers: its stable name (used in URLs and exports) and its builder."""
+
+    name: str
+    title: str
+    view: str
+    build: ChartBuilder
+
+
+def subtitle_for(measure: str, geography: str, period: str) -> str:
+    """'Home Office VRU grant · 18 VRU areas · 2019/20': what, where and when, in one line."""
+    return " · ".join(part for part in (measure, geography, period) if part)
+
+
+def source_line_for(table: pd.DataFrame, column: str = "source_short") -> str:
+    """'Source: APCC 2020; Home Office 2023' from the sources of the rows actually drawn."""
+    if table.empty or column not in table.columns:
+        return "Source: no figures for this selection"
+    names = sorted(set(table[column].dropna()))
+    return "Source: " + "; ".join(names) + ". Page or web address of each figure in the table."
+
+
+def period_words(selection: Selection) -> str:
+    return f"financial year {selection.year.replace('-', '/')}" if selection.year else "all periods"
+
+
+def units_words(selection: Selection, store: DataStore) -> str:
+    if not selection.units:
+        return f"all {len(store.units)} VRU areas"
+    names = store.units.set_index("unit_id").loc[list(selection.units), "area_name"]
+    return ", ".join(names)

@@ -1,0 +1,86 @@
+"""The frame of every chart: title, subtitle, summary, chart/table switch, source line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import ids
+
+TABLE_LABELS: Mapping[str, str] = {
+    "unit_name": "Unit",
+    "value_text": "Figure",
+    "qualifier": "Qualifier",
+    "period": "Period",
+    "period_label": "Period",
+    "metric_label": "Measure",
+    "citation": "Source",
+    "reason": "Why missing",
+    "note": "Note",
+    "geography": "Geography",
+    "series": "Series",
+}
+
+
+def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.Section:
+    """A chart section whose parts are filled by the generic chart callback."""
+    heading_id = f"{chart}-chart-heading"
+    return html.Section(
+        [
+            html.H2(title, id=heading_id, className="h4 mb-1"),
+            html.P(id=ids.chart_subtitle(chart), className="text-body-secondary mb-1"),
+            html.P(id=ids.chart_summary(chart), className="mb-2", **{"aria-live": "polite"}),
+            html.Fieldset(
+                [
+                    html.Legend(f"Show {title} as", className="visually-hidden"),
+                    dbc.RadioItems(
+                        id=ids.view_switch(chart),
+                        options=[
+                            {"label": "Chart", "value": "chart"},
+                            {"label": "Table", "value": "table"},
+                        ],
+                        value="chart",
+                        inline=True,
+                        inputClassName="me-1",
+                    ),
+                ],
+                className="mb-2 no-print",
+            ),
+            html.Div(
+                dcc.Graph(
+                    id=ids.chart_graph(chart),
+                    config={"displaylogo": False, "responsive": True},
+                    style={"height": graph_height},
+                ),
+                id=ids.chart_graph_box(chart),
+            ),
+            html.Div(id=ids.chart_table(chart), hidden=True),
+            html.P(id=ids.chart_source(chart), className="small text-body-secondary mt-2"),
+        ],
+        className="chart-card border rounded p-3 mb-4",
+        **{"aria-labelledby": heading_id},
+    )
+
+
+def data_table(
+    frame: pd.DataFrame, caption: str, columns: Sequence[str] | None = None
+) -> dbc.Table:
+    """The table alternative of a chart: the same rows, words instead of marks."""
+    shown = [c for c in (columns or frame.columns) if c in TABLE_LABELS and c in frame.columns]
+    header = html.Thead(html.Tr([html.Th(TABLE_LABELS[c], scope="col") for c in shown]))
+    body = html.Tbody(
+        [
+            html.Tr([html.Td("" if pd.isna(row[c]) else str(row[c])) for c in shown])
+            for _, row in frame.iterrows()
+        ]
+    )
+    return dbc.Table(
+        [html.Caption(caption, className="caption-top"), header, body],
+        striped=True,
+        bordered=True,
+        responsive=True,
+        className="small",
+    )
