@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output
+from collections.abc import Callable
+
+from dash import Dash, Input, Output, html
 
 from dashboard import ids
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
+from layouts.compare import compare_page
+from layouts.data_sources import accessibility_page, data_page, methods_page
 from layouts.investment import investment_page
+from layouts.map_view import map_page
 from layouts.pages import not_found
+from layouts.profile import profile_page
+from layouts.trends import trends_page
 from layouts.units import units_page
+
+UNIT_PREFIX = "/unit/"
+
+
+def view_pages(store: DataStore) -> dict[str, Callable[[], html.Div]]:
+    """Path -> function building that view (called per request; layouts are cheap)."""
+    return {
+        "/": map_page,
+        "/trends": lambda: trends_page(charts_for_view("trends")),
+        "/investment": lambda: investment_page(charts_for_view("investment")),
+        "/compare": lambda: compare_page(charts_for_view("compare")),
+        "/units": units_page,
+        "/data": data_page,
+        "/methods": methods_page,
+        "/accessibility": accessibility_page,
+    }
 
 
 def register(app: Dash, store: DataStore) -> None:
-    pages = {
-        "/": units_page,
-        "/units": units_page,
-        "/investment": lambda: investment_page(charts_for_view("investment")),
-    }
+    pages = view_pages(store)
+    units = store.units.set_index("unit_id", drop=False)
 
     @app.callback(Output(ids.PAGE_CONTAINER, "children"), Input(ids.URL_LOCATION, "pathname"))
     def show_view(pathname):
-        page = pages.get((pathname or "/").rstrip("/") or "/")
+        path = (pathname or "/").rstrip("/") or "/"
+        if path.startswith(UNIT_PREFIX):
+            unit_id = path.removeprefix(UNIT_PREFIX)
+            if unit_id in units.index:
+                return profile_page(units.loc[unit_id].to_dict())
+            return not_found(pathname, f"No unit is called '{unit_id}'.")
+        page = pages.get(path)
         return page() if page else not_found(pathname)

@@ -8,7 +8,19 @@ from importlib import resources
 import dash
 from flask import Response
 
-from callbacks import charts, filters, routing, units
+from callbacks import (
+    charts,
+    compare,
+    data_sources,
+    exports,
+    filters,
+    investment,
+    map_view,
+    profile,
+    routing,
+    trends,
+    units,
+)
 from dashboard.charts import CHARTS
 from dashboard.config import Settings
 from dashboard.datastore import DataStore, load_store
@@ -106,6 +118,9 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     app.validation_layout = dash.html.Div(
         [shell, units_page(), *(chart_card(name, spec.title) for name, spec in CHARTS.items())]
     )
-    for module in (routing, filters, units, charts):
+    for module in (
+        routing, filters, units, charts, map_view, trends, investment, profile, compare,
+        data_sources, exports,
+    ):  # fmt: skip
         module.register(app, store)
     return app

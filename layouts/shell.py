@@ -10,8 +10,12 @@ from dash import dcc, html
 from dashboard import ids
 
 NAV_LINKS: tuple[tuple[str, str], ...] = (
-    ("Units", "/units"),
+    ("Map", "/"),
+    ("Trends", "/trends"),
     ("Investment and reach", "/investment"),
+    ("Compare", "/compare"),
+    ("Units", "/units"),
+    ("Data and sources", "/data"),
 )
 
 

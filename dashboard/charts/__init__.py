@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from dashboard.charts import investment
+from dashboard.charts import compare, investment, map_view, profile, trends
 from dashboard.charts.base import ChartResult, ChartSpec
 from dashboard.datastore import DataStore
 from dashboard.selection import Selection
 
-CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in (*investment.SPECS,)}
+__all__ = ["CHARTS", "ChartResult", "ChartSpec", "UnknownChartError", "build_chart"]
+
+CHARTS: dict[str, ChartSpec] = {
+    spec.name: spec
+    for module in (map_view, trends, investment, profile, compare)
+    for spec in module.SPECS
+}
 
 
 class UnknownChartError(KeyError):

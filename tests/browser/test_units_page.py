@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_page_lists_all_units_with_their_figures(page: Page, live_server, console_errors):
-    page.goto(live_server.url)
+    page.goto(f"{live_server.url}/units")
     rows = page.locator("#units-overview-table tbody tr")
     expect(rows).to_have_count(18)
     expect(page.locator("#units-summary-text")).to_contain_text("Showing 18 of 18 units")
@@ -21,7 +21,7 @@ def test_page_lists_all_units_with_their_figures(page: Page, live_server, consol
 def test_filtering_to_one_unit_shows_its_figures_and_updates_the_link(
     page: Page, live_server, console_errors
 ):
-    page.goto(live_server.url)
+    page.goto(f"{live_server.url}/units")
     expect(page.locator("#units-overview-table tbody tr")).to_have_count(18)
     page.locator("#filters-unit-dropdown").click()
     page.keyboard.type("Northumbria")
@@ -36,7 +36,7 @@ def test_filtering_to_one_unit_shows_its_figures_and_updates_the_link(
 
 
 def test_a_copied_link_reopens_the_filtered_view(page: Page, live_server, console_errors):
-    page.goto(f"{live_server.url}/?unit=merseyside&unit=atlantis")
+    page.goto(f"{live_server.url}/units?unit=merseyside&unit=atlantis")
     rows = page.locator("#units-overview-table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Merseyside")

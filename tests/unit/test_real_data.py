@@ -111,3 +111,26 @@ def test_notes_are_in_our_own_words(real_store):
                 copied.append(text)
                 break
     assert not copied, f"notes copied from the report: {copied[:3]}"
+
+
+def test_one_series_never_has_two_figures_for_one_period(real_store):
+    obs = real_store.observations
+    key = ["unit_id", "metric_id", "series", "geography", "period_label"]
+    clashes = obs[obs.duplicated(key, keep=False)]
+    assert clashes.empty, clashes[["obs_id", *key]].to_string()
+
+
+def test_the_three_published_totals_for_march_2020_stay_separate_series(real_store):
+    obs = real_store.observations
+    totals = obs[obs["value"].isin([46265, 54293, 55170]) & (obs["unit_id"] == "national")]
+    official = totals[totals["source_id"] != "apcc_2020"]
+    assert official["series"].nunique() == len(official) >= 2
+
+
+def test_official_funding_keeps_lower_bounds_and_exact_figures(real_store):
+    obs = real_store.observations
+    grants = obs[(obs["metric_id"] == "funding_home_office_vru") & obs["url"].notna()]
+    london = grants[(grants["unit_id"] == "london") & (grants["financial_year"] == "2023-24")]
+    assert list(london["value"]) == [9497400] and list(london["qualifier"]) == ["exact"]
+    assert (grants["qualifier"] == "over").sum() >= 5
+    assert grants["url"].str.startswith("http").all()

@@ -1,0 +1,7 @@
+"""Charts of the profile view (filled in by its own work item)."""
+
+from __future__ import annotations
+
+from dashboard.charts.base import ChartSpec
+
+SPECS: tuple[ChartSpec, ...] = ()
