@@ -72,7 +72,8 @@ def build_area_map(
     `value_trace_updates(frame)` returns (locations, z, customdata of traces 1, 2, 5, 6): the set
     of forces with a value may change between measures.
 
-    An empty frame gives a "no data for this selection" figure instead.
+    An empty frame gives a "no data for this selection" figure with no traces (so rebuild, do not
+    Patch, when the selection becomes non-empty again).
     """
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:
@@ -86,7 +87,8 @@ def build_area_map(
         raise ValueError(f"area map frame has more than one row for {', '.join(duplicates)}")
 
     groups = _groups(frame)
-    chosen = set(selected)
+    # A bare string is one unit id, not a sequence of one-letter ids.
+    chosen = {selected} if isinstance(selected, str) else set(selected)
     selected_rows = groups["vru"][groups["vru"]["unit_id"].isin(chosen)]
 
     figure = go.Figure()

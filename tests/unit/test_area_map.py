@@ -230,3 +230,8 @@ def test_figure_serialises_to_json() -> None:
     figure = build_area_map(_frame(), BOUNDARY_URL, selected=["london"])
     data = json.loads(figure.to_json())
     assert len(data["data"]) == 8
+
+
+def test_a_single_selected_id_as_a_string_is_one_unit() -> None:
+    figure = build_area_map(_frame(), GEOJSON, selected="london")
+    assert list(figure.data[TRACE_SELECTED].locations) == ["E23000001"]
