@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import MATCH, Dash, Input, Output
+from flask_caching import Cache
 
 from dashboard import ids
+from dashboard.cache import cached, data_fingerprint, selection_key
 from dashboard.charts import CHARTS, build_chart
 from dashboard.datastore import DataStore
 from dashboard.measures import DEFAULT_MEASURE
@@ -12,7 +16,22 @@ from dashboard.selection import Selection
 from layouts.chart_card import data_table
 
 
-def register(app: Dash, store: DataStore) -> None:
+def chart_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[Any, ...]:
+    """Figure (as a plain dict), table, summary, subtitle and source line of one chart card.
+
+    Why a dict: a cached go.Figure is re-validated when unpickled, which costs more than
+    building the chart again; the dict is what Dash sends anyway.
+    """
+    result = build_chart(chart, store, selection)
+    table = data_table(result.table, f"{result.title}: {result.subtitle}")
+    figure = result.figure.to_plotly_json()
+    return figure, table, result.summary, result.subtitle, result.source_line
+
+
+def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
+    """`cache` (from dashboard.cache.make_cache) keeps built cards; None builds every time."""
+    fingerprint = data_fingerprint(store) if cache is not None else ""
+
     @app.callback(
         Output(ids.chart_graph(MATCH), "figure"),
         Output(ids.chart_table(MATCH), "children"),
@@ -31,9 +50,8 @@ def register(app: Dash, store: DataStore) -> None:
         selection = Selection(
             tuple(unit_values or ()), year_value or None, measure_value or DEFAULT_MEASURE
         )
-        result = build_chart(chart, store, selection)
-        table = data_table(result.table, f"{result.title}: {result.subtitle}")
-        return result.figure, table, result.summary, result.subtitle, result.source_line
+        key = selection_key("chart", chart, selection, fingerprint)
+        return cached(cache, key, lambda: chart_outputs(chart, store, selection))
 
     @app.callback(
         Output(ids.chart_graph_box(MATCH), "hidden"),

@@ -43,6 +43,24 @@ def _as_origins(raw: str) -> tuple[str, ...]:
     return tuple(part for part in raw.replace(",", " ").split() if part)
 
 
+def _as_positive_int(raw: str) -> int:
+    number = int(raw)
+    if number < 1:
+        raise ValueError(f"must be 1 or more, got {number}")
+    return number
+
+
+def _as_bind(raw: str) -> str:
+    address = raw.strip()
+    if address.startswith("unix:"):
+        return address
+    host, sep, port = address.rpartition(":")
+    if not sep or not host:
+        raise ValueError(f"expected HOST:PORT or unix:PATH, got {raw!r}")
+    _as_port(port)
+    return address
+
+
 def _setting(env: str, default: str, help_text: str, parse: Callable[[str], Any] = str) -> Any:
     """Declare a setting: the env var, its default (as the user would type it) and a help line."""
     return field(metadata={"env": env, "default": default, "help": help_text, "parse": parse})
@@ -86,6 +104,31 @@ class Settings:
     )
     cache_timeout: int = _setting(
         "VRU_CACHE_TIMEOUT", "3600", "Seconds a cached figure or export is kept.", int
+    )
+    bind: str = _setting(
+        "VRU_BIND",
+        "127.0.0.1:8050",
+        "Address gunicorn listens on (HOST:PORT, or unix:PATH); 0.0.0.0:8050 in the container.",
+        _as_bind,
+    )
+    workers: int = _setting(
+        "VRU_WORKERS",
+        "2",
+        "gunicorn worker processes; about one per CPU core (each holds the data and a cache).",
+        _as_positive_int,
+    )
+    threads: int = _setting(
+        "VRU_THREADS",
+        "8",
+        "Threads per gunicorn worker (gthread), so slow exports do not block quick callbacks.",
+        _as_positive_int,
+    )
+    timeout: int = _setting(
+        "VRU_TIMEOUT",
+        "120",
+        "Seconds gunicorn lets one request run before restarting its worker (slide decks take a "
+        "few seconds).",
+        _as_positive_int,
     )
 
     @classmethod
