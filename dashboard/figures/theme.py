@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+from typing import Any
+
 import plotly.graph_objects as go
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies. Each colour below has
@@ -12,18 +15,21 @@ PALETTE: tuple[str, ...] = (
     "#009E73",  # bluish green
     "#CC79A7",  # reddish purple
     "#8F6A00",  # dark yellow (darkened for contrast)
-    "#56B4E9",  # sky blue (used with dark outlines)
+    "#1D9BE2",  # sky blue, darkened from #56B4E9 (2.3:1) to reach 3:1 on white
     "#000000",  # black
 )
 SEQUENTIAL = "Cividis"
 NEUTRAL = "#d9d9d9"
 NO_DATA = "#f2f2f2"
 TEXT = "#212529"
+MUTED = "#495057"  # secondary text (subtitles, source lines): 8.6:1 on white
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 SCREEN_FONT_SIZE = 14
-PRESENTATION_FONT_SIZE = 22
-PRESENTATION_SIZE = (1920, 1080)
+# The presentation design is drawn on a 960 x 540 layout and exported at scale 2 (1920 x 1080 px).
+PRESENTATION_FONT_SIZE = 16
+PRESENTATION_SIZE = (960, 540)
+AVERAGE_GLYPH_WIDTH = 0.58  # of the font size, for a sans-serif; used to wrap titles
 
 
 def base_layout(*, presentation: bool = False) -> dict:
@@ -65,36 +71,140 @@ def empty_figure(message: str = "No data for this selection") -> go.Figure:
     return apply_theme(figure)
 
 
+def _wrapped(text: str, size: float, width: float) -> tuple[str, int]:
+    """Text broken into <br> lines that fit `width` px at font `size` (plotly never wraps)."""
+    per_line = max(20, int(width / (size * AVERAGE_GLYPH_WIDTH)))
+    lines = textwrap.wrap(text, per_line) or [""]
+    return "<br>".join(lines), len(lines)
+
+
+def _scale_font_sizes(node: Any, factor: float) -> Any:
+    """A copy of a figure dict with every explicit font size times `factor` (marker sizes kept).
+
+    Builders size some text for the screen (tick labels at 11 px, say); the presentation grows
+    the base type, and these grow in proportion so the hierarchy the builder chose survives.
+    """
+    if isinstance(node, list):
+        return [_scale_font_sizes(item, factor) for item in node]
+    if not isinstance(node, dict):
+        return node
+    scaled = {}
+    for key, value in node.items():
+        if key.endswith("font") and isinstance(value, dict):
+            value = dict(value)
+            if isinstance(value.get("size"), int | float):
+                value["size"] = value["size"] * factor
+            elif isinstance(value.get("size"), list):
+                value["size"] = [size * factor for size in value["size"]]
+        scaled[key] = _scale_font_sizes(value, factor)
+    return scaled
+
+
+def _dock_legend(figure: go.Figure, pad: int, *, bottom: float) -> None:
+    """A horizontal legend under the plot is pinned `bottom` px above the image's foot.
+
+    Placed relative to the plot, as on screen, it would drift into the axis title or the source
+    line when the frame is shorter than the screen figure.
+    """
+    legend = figure.layout.legend
+    below = legend.y is not None and legend.y < 0 and legend.yref in (None, "paper")
+    if legend.orientation == "h" and below:
+        width, height = figure.layout.width, figure.layout.height
+        figure.update_layout(
+            legend={
+                "xref": "container",
+                "yref": "container",
+                "x": pad / width,
+                "xanchor": "left",
+                "y": bottom / height,
+                "yanchor": "bottom",
+            }
+        )
+
+
 def presentation_figure(
-    figure: go.Figure, *, title: str, subtitle: str, source_line: str
+    figure: go.Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source_line: str,
+    size: tuple[int, int] = PRESENTATION_SIZE,
+    with_text: bool = True,
+    font_size: float | None = None,
+    heading_size: float | None = None,
 ) -> go.Figure:
-    """A copy styled for slides and images: title, subtitle and source inside the picture."""
-    styled = go.Figure(figure)
-    apply_theme(styled, presentation=True)
-    width, height = PRESENTATION_SIZE
+    """A copy styled for images and slides, so exports look like the screen but read at a distance.
+
+    `size` is the layout size in CSS pixels; exports render it at scale 2 (960 x 540 gives a
+    1920 x 1080 px file). Type grows with the width, so a smaller export is the same design at
+    a lower resolution. With `with_text`, the title, subtitle (measure, geography, period) and
+    source line are drawn inside the picture; slides leave them out because the slide carries
+    them as real text. The source line sits in a second legend: unlike an annotation, a legend
+    can be placed relative to the whole image, so it never collides with axis labels.
+    `font_size` is the chart's type; `heading_size` (default the same) that of the words around
+    it, so a tall chart drawn on a larger layout keeps headings the size of every other export.
+    """
+    width, height = size
+    base = font_size or PRESENTATION_FONT_SIZE * width / PRESENTATION_SIZE[0]
+    pad = round(0.025 * width)
+    styled = go.Figure(_scale_font_sizes(figure.to_dict(), base / SCREEN_FONT_SIZE))
     styled.update_layout(
         width=width,
         height=height,
-        title={
-            "text": f"<b>{title}</b><br><span style='font-size:0.8em'>{subtitle}</span>",
-            "x": 0.02,
-            "xanchor": "left",
-            "y": 0.97,
-            "yanchor": "top",
-            "font": {"size": PRESENTATION_FONT_SIZE + 10},
-        },
-        margin={"l": 110, "r": 60, "t": 170, "b": 150},
+        font={"family": FONT_FAMILY, "size": base, "color": TEXT},
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": base}},
+        paper_bgcolor="#ffffff",
     )
-    styled.add_annotation(
-        text=source_line,
-        x=0,
-        y=-0.06,
-        xref="paper",
-        yref="paper",
-        yanchor="top",
-        xanchor="left",
-        showarrow=False,
-        align="left",
-        font={"size": PRESENTATION_FONT_SIZE - 6, "color": "#495057"},
+    if not with_text:
+        styled.update_layout(title=None, margin={"l": pad, "r": pad, "t": pad, "b": pad, "pad": 4})
+        _dock_legend(styled, pad, bottom=pad)
+        return styled
+    heading = heading_size or base
+    title_size, subtitle_size, source_size = heading * 1.6, heading * 1.05, heading * 0.75
+    text_width = width - 2 * pad
+    title_text, title_lines = _wrapped(title, title_size, text_width)
+    subtitle_text, subtitle_lines = _wrapped(subtitle, subtitle_size, text_width)
+    source_text, source_lines = _wrapped(source_line, source_size, text_width)
+    top = pad + title_lines * title_size * 1.25 + subtitle_lines * subtitle_size * 1.3 + 1.5 * pad
+    _dock_legend(styled, pad, bottom=pad + source_lines * source_size * 1.3 + 0.6 * pad)
+    styled.update_layout(
+        title={
+            "text": f"<b>{title_text}</b>",
+            "subtitle": {"text": subtitle_text, "font": {"size": subtitle_size, "color": MUTED}},
+            "font": {"size": title_size, "color": TEXT},
+            "xref": "container",
+            "x": pad / width,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - pad / height,
+            "yanchor": "top",
+        },
+        # Legends placed on the whole image push the margins out themselves (autoexpand).
+        margin={"l": pad, "r": pad, "t": round(top), "b": pad, "pad": 4, "autoexpand": True},
+        legend2={
+            "title": {"text": source_text, "font": {"size": source_size, "color": MUTED}},
+            "xref": "container",
+            "yref": "container",
+            "x": pad / width,
+            "y": pad / height,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "orientation": "h",
+            "bgcolor": "rgba(0,0,0,0)",
+            "itemwidth": 30,
+        },
+    )
+    # An invisible, unclickable entry: a legend is only drawn when something belongs to it.
+    styled.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            line={"width": 0, "color": "rgba(0,0,0,0)"},
+            name=" ",
+            legend="legend2",
+            showlegend=True,
+            hoverinfo="skip",
+        )
     )
     return styled
