@@ -1,11 +1,132 @@
-"""Callbacks of the profile view (filled in by its own work item)."""
+"""Fills the unit profile from the address (/unit/<unit_id>) and the year filter.
+
+Why its own callbacks: the generic chart cards follow the shared unit filter, but a profile's unit
+is in the path. So the profile has its own card IDs (ids.profile_*), and the callbacks here turn
+the path into `Selection(units=(unit_id,), year=...)` and call the same ChartSpec builders that
+exports and embeds use.
+"""
 
 from __future__ import annotations
 
-from dash import Dash
+from dash import MATCH, Dash, Input, Output
+from dash.exceptions import PreventUpdate
 
+from dashboard import ids, transforms
+from dashboard.charts import build_chart
 from dashboard.datastore import DataStore
+from dashboard.figures.unit_figures import AREA_MAP_KEY, build_unit_area_map
+from dashboard.geography import (
+    BOUNDARY_PATH,
+    BOUNDARY_URL,
+    force_table,
+    load_boundaries,
+    unit_coverage,
+)
+from dashboard.selection import Selection
+from layouts.chart_card import data_table
+from layouts.profile import figure_tables, sources_list
+
+UNIT_PREFIX = "/unit/"
+
+
+def unit_from_path(pathname: str | None, unit_ids: tuple[str, ...]) -> str | None:
+    """'/unit/northumbria' -> 'northumbria' when the unit exists, else None."""
+    path = (pathname or "").rstrip("/")
+    if not path.startswith(UNIT_PREFIX):
+        return None
+    unit_id = path.removeprefix(UNIT_PREFIX)
+    return unit_id if unit_id in unit_ids else None
 
 
 def register(app: Dash, store: DataStore) -> None:
-    """Nothing to register yet."""
+    # Read once at start-up (or taken from the store when the factory loaded the boundaries).
+    boundaries = getattr(store, "boundaries", None) or load_boundaries(BOUNDARY_PATH)
+    coverage = unit_coverage(store.units, force_table(boundaries))
+    units = store.units.set_index("unit_id", drop=False)
+
+    @app.callback(
+        Output(ids.PROFILE_AREA_GRAPH, "figure"),
+        Output(ids.PROFILE_AREA_TEXT, "children"),
+        Output(ids.PROFILE_DETAILS_SOURCE_TEXT, "children"),
+        Output(ids.PROFILE_FIGURES_CONTAINER, "children"),
+        Output(ids.PROFILE_SOURCES_CONTAINER, "children"),
+        Output(ids.PROFILE_YEAR_NOTICE, "children"),
+        Input(ids.URL_LOCATION, "pathname"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+    )
+    def fill_profile(pathname, year_value):
+        unit_id = unit_from_path(pathname, store.unit_ids)
+        if unit_id is None:
+            raise PreventUpdate
+        unit = units.loc[unit_id]
+        area = transforms.unit_area_frame(coverage, store.units, unit_id)
+        figure = build_unit_area_map(
+            area, BOUNDARY_URL, unit_id=unit_id, unit_name=str(unit["name"])
+        )
+        names = list(area.loc[area["unit_id"] == unit_id, "pfa_name"])
+        forces = ("police force areas: " if len(names) > 1 else "police force area: ") + ", ".join(
+            names
+        )
+        area_text = (
+            f"Map of England and Wales: the area of {unit['name']} ({forces}) "
+            f"is {AREA_MAP_KEY}. The box at the top right enlarges London."
+        )
+        figures = transforms.unit_figures(store.observations, unit_id, year=year_value)
+        source_rows = transforms.unit_sources(
+            figures,
+            store.sources,
+            details_source=str(unit["source_id"]),
+            details_page=int(unit["page"]),
+        )
+        short = store.observations.loc[
+            store.observations["source_id"] == unit["source_id"], "source_short"
+        ]
+        details = (short.iloc[0] if len(short) else str(unit["source_id"])) + f", p. {unit['page']}"
+        groups = [
+            (
+                str(part["category"].iloc[0]),
+                transforms.CATEGORY_HEADINGS.get(str(part["category"].iloc[0]), "Other"),
+                part.to_dict("records"),
+            )
+            for _, part in figures.groupby("category_rank", sort=True)
+        ]
+        notice = (
+            f"Showing figures for the financial year {year_value.replace('-', '/')} only (and "
+            "longer periods that include it). Clear the year filter to see every figure."
+            if year_value
+            else ""
+        )
+        return (
+            figure,
+            area_text,
+            f"Leadership, area and model: {details}.",
+            figure_tables(groups),
+            sources_list(source_rows.to_dict("records")),
+            notice,
+        )
+
+    @app.callback(
+        Output(ids.profile_graph(MATCH), "figure"),
+        Output(ids.profile_table(MATCH), "children"),
+        Output(ids.profile_summary(MATCH), "children"),
+        Output(ids.profile_subtitle(MATCH), "children"),
+        Output(ids.profile_source(MATCH), "children"),
+        Input(ids.URL_LOCATION, "pathname"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.profile_graph(MATCH), "id"),
+    )
+    def fill_profile_chart(pathname, year_value, graph_id):
+        unit_id = unit_from_path(pathname, store.unit_ids)
+        if unit_id is None:
+            raise PreventUpdate
+        result = build_chart(graph_id["chart"], store, Selection((unit_id,), year_value or None))
+        table = data_table(result.table, f"{result.title}: {result.subtitle}")
+        return result.figure, table, result.summary, result.subtitle, result.source_line
+
+    @app.callback(
+        Output(ids.profile_graph_box(MATCH), "hidden"),
+        Output(ids.profile_table(MATCH), "hidden"),
+        Input(ids.profile_view_switch(MATCH), "value"),
+    )
+    def switch_profile_chart_and_table(view):
+        return view == "table", view != "table"

@@ -26,6 +26,8 @@ from dashboard.config import Settings
 from dashboard.datastore import DataStore, load_store
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from layouts.chart_card import chart_card
+from layouts.compare import compare_page
+from layouts.profile import profile_page
 from layouts.shell import page_shell
 from layouts.units import units_page
 
@@ -116,7 +118,13 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     app.layout = shell
     # Every view's components, so Dash can check callbacks that target views not shown yet.
     app.validation_layout = dash.html.Div(
-        [shell, units_page(), *(chart_card(name, spec.title) for name, spec in CHARTS.items())]
+        [
+            shell,
+            units_page(),
+            profile_page(store.units.iloc[0].to_dict()),
+            compare_page(()),
+            *(chart_card(name, spec.title) for name, spec in CHARTS.items()),
+        ]
     )
     for module in (
         routing, filters, units, charts, map_view, trends, investment, profile, compare,

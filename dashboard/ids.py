@@ -54,3 +54,47 @@ def chart_source(chart: str) -> dict[str, str]:
 
 def chart_graph_box(chart: str) -> dict[str, str]:
     return {"type": "chart-figure-container", "chart": chart}
+
+# Unit profile (/unit/<unit_id>): its own chart cards, because the unit comes from the address,
+# not from the shared filters that the generic chart cards follow.
+PROFILE_AREA_GRAPH = "profile-area-graph"
+PROFILE_AREA_TEXT = "profile-area-text"
+PROFILE_DETAILS_SOURCE_TEXT = "profile-details-source-text"
+PROFILE_YEAR_NOTICE = "profile-year-notice"
+PROFILE_FIGURES_CONTAINER = "profile-figures-container"
+PROFILE_SOURCES_CONTAINER = "profile-sources-container"
+PROFILE_COMPARE_LINK = "profile-compare-link"
+
+
+def profile_view_switch(chart: str) -> dict[str, str]:
+    """The chart/table switch of one profile chart."""
+    return {"type": "profile-view-radio", "chart": chart}
+
+
+def profile_graph(chart: str) -> dict[str, str]:
+    return {"type": "profile-figure-graph", "chart": chart}
+
+
+def profile_graph_box(chart: str) -> dict[str, str]:
+    return {"type": "profile-figure-container", "chart": chart}
+
+
+def profile_table(chart: str) -> dict[str, str]:
+    return {"type": "profile-data-table", "chart": chart}
+
+
+def profile_summary(chart: str) -> dict[str, str]:
+    return {"type": "profile-summary-text", "chart": chart}
+
+
+def profile_subtitle(chart: str) -> dict[str, str]:
+    return {"type": "profile-subtitle-text", "chart": chart}
+
+
+def profile_source(chart: str) -> dict[str, str]:
+    return {"type": "profile-source-text", "chart": chart}
+
+
+# Compare view: who is compared, and the focus unit's figures that have no like-for-like partner
+COMPARE_FOCUS_TEXT = "compare-focus-text"
+COMPARE_UNMATCHED_CONTAINER = "compare-unmatched-container"

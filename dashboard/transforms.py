@@ -304,3 +304,356 @@ def overview_sentence(overview: pd.DataFrame, year: str | None, total_units: int
         f"Showing {len(overview)} of {total_units} units; {with_funding} have a Home Office VRU "
         f"funding figure {period}."
     )
+
+# --- Unit profile and compare views ---------------------------------------------------------
+
+PROFILE_CATEGORY_ORDER = (
+    "funding",
+    "reach",
+    "outcome",
+    "activity",
+    "enforcement",
+    "organisation",
+    "context",
+)
+CATEGORY_HEADINGS = {
+    "funding": "Funding",
+    "reach": "Reach",
+    "outcome": "Outcomes",
+    "activity": "Initiatives and activity",
+    "enforcement": "Enforcement",
+    "organisation": "Organisation",
+    "context": "Context",
+}
+CHART_ONLY_TEXT = "not available (chart only)"
+UNIT_OF_MEASURE_WORDS = {
+    "gbp": "Money (£)",
+    "people": "People",
+    "count": "Number",
+    "percent": "Per cent (%)",
+    "offences": "Offences",
+    "rate_per_100k": "Rate per 100,000 people",
+    "rate_per_10k": "Rate per 10,000 pupils",
+    "days": "Days",
+    "years": "Years",
+    "year": "Year",
+}
+# Per-head rates and percentages describe an area whatever its size, so a national figure can be
+# drawn beside the units'; totals (money, counts) of the whole country would only flatten the axis.
+RELATIVE_UNITS = frozenset({"percent", "rate_per_100k", "rate_per_10k"})
+
+
+def display_text(
+    value: float | None,
+    value_text: str,
+    baseline: float | None,
+    unit_of_measure: str,
+    value_status: str,
+) -> str:
+    """The figure as the profile writes it: 'from 964 to 794' when a baseline is stated.
+
+    A figure the source only drew as a chart reads 'not available (chart only)', never a number.
+    """
+    from dashboard.formatting import format_number
+
+    if value_status == "chart_only":
+        return CHART_ONLY_TEXT
+    if baseline is not None and pd.notna(baseline) and value is not None and pd.notna(value):
+        return f"from {format_number(float(baseline), unit_of_measure)} to {value_text}"
+    return value_text
+
+
+def with_display_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with a `display_text` column (see `display_text`); needs the observation columns."""
+    result = frame.copy()
+    result["display_text"] = [
+        display_text(
+            None if pd.isna(v) else float(v),
+            text,
+            None if pd.isna(b) else float(b),
+            uom,
+            status,
+        )
+        for v, text, b, uom, status in zip(
+            result["value"],
+            result["value_text"],
+            result["baseline_value"],
+            result["unit_of_measure"],
+            result["value_status"],
+            strict=True,
+        )
+    ]
+    return result
+
+
+def unit_figures(
+    observations: pd.DataFrame,
+    unit_id: str,
+    *,
+    categories: Sequence[str] = (),
+    year: str | None = None,
+) -> pd.DataFrame:
+    """Every figure of one unit, with `display_text`, ordered by category, measure and period.
+
+    Chart-only figures are kept (they read 'not available (chart only)') so the profile says
+    what the source shows even where it gives no number.
+    """
+    rows = observations_for(observations, units=(unit_id,), categories=categories, year=year)
+    rows = with_display_text(rows)
+    order = {category: rank for rank, category in enumerate(PROFILE_CATEGORY_ORDER)}
+    rows["category_rank"] = rows["category"].map(order).fillna(len(order)).astype(int)
+    return rows.sort_values(
+        ["category_rank", "metric_label", "period_start", "obs_id"], na_position="last"
+    ).reset_index(drop=True)
+
+
+def _short_date(stamp: pd.Timestamp) -> str:
+    return f"{stamp.day} {stamp:%b %Y}"
+
+
+def period_basis(frame: pd.DataFrame) -> pd.Series:
+    """A key per figure saying which stretch of time it covers, or NA when that is unknown.
+
+    Two figures can be set side by side only when their keys are equal: the same first and last
+    day, or (without dates) the same financial year. Wording alone ('phase 1', 'since 2018')
+    means different things in different units, so it gives no key.
+    """
+    keys = []
+    for start, end, fy in zip(
+        frame["period_start"], frame["period_end"], frame["financial_year"], strict=True
+    ):
+        if pd.notna(start) and pd.notna(end):
+            keys.append(f"{start:%Y-%m-%d}/{end:%Y-%m-%d}")
+        elif pd.notna(fy):
+            first, last = financial_year_bounds(str(fy))
+            keys.append(f"{first:%Y-%m-%d}/{last:%Y-%m-%d}")
+        else:
+            keys.append(pd.NA)
+    return pd.Series(keys, index=frame.index, dtype="string")
+
+
+def period_basis_label(key: str) -> str:
+    """'2019-04-01/2020-03-31' -> '2019/20'; other spans as '1 Jul 2022 to 30 Jun 2023'."""
+    first_text, last_text = key.split("/")
+    first, last = pd.Timestamp(first_text), pd.Timestamp(last_text)
+    if first.month == 4 and first.day == 1 and last == pd.Timestamp(first.year + 1, 3, 31):
+        return f"{first.year}/{str(first.year + 1)[2:]}"
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return f"calendar year {first.year}"
+    return f"{_short_date(first)} to {_short_date(last)}"
+
+
+COMPARE_COLUMNS = (
+    "group_key",
+    "group_label",
+    "metric_id",
+    "metric_label",
+    "unit_of_measure",
+    "unit_id",
+    "unit_name",
+    "row_label",
+    "role",
+    "is_focus",
+    "is_drawn",
+    "value",
+    "value_text",
+    "qualifier",
+    "period_label",
+    "geography",
+    "series",
+    "source_short",
+    "citation",
+    "note",
+)
+UNMATCHED_COLUMNS = (
+    "metric_id",
+    "metric_label",
+    "category",
+    "display_text",
+    "period_label",
+    "citation",
+    "reason",
+)
+
+
+def _row_label(unit_name: str, geography: object, is_national: bool) -> str:
+    """The unit's name, plus the area when a figure covers only part of it (or all of E&W)."""
+    if is_national:
+        return f"National: {geography}" if pd.notna(geography) else "National programme"
+    return f"{unit_name} ({geography})" if pd.notna(geography) else unit_name
+
+
+def compare_figures(
+    observations: pd.DataFrame,
+    focus: str,
+    *,
+    peers: Sequence[str] = (),
+    year: str | None = None,
+    national: str = "national",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The focus unit's figures beside other units' and national figures for the same measure
+    and period, and the focus figures that have no such partner (with the reason).
+
+    Returns (compared, unmatched). `compared` has one row per drawn or listed figure
+    (COMPARE_COLUMNS), in groups keyed by measure and period; a group exists only where the focus
+    unit and at least one other unit or the national programme have a figure. `peers` limits the
+    other units (empty = all). National totals of money or counts are listed (`is_drawn` False)
+    rather than drawn, because on the same axis as one unit they would say nothing; national
+    rates and percentages are drawn. `unmatched` (UNMATCHED_COLUMNS) holds every focus figure
+    outside a group.
+    """
+    rows = observations_for(observations, year=year)
+    rows = rows.assign(basis=period_basis(rows))
+    others_allowed = rows["unit_id"].eq(national) | rows["unit_id"].ne(focus)
+    if peers:
+        others_allowed &= rows["unit_id"].isin([*peers, national])
+    mine = with_display_text(rows[rows["unit_id"] == focus])
+    others = rows[others_allowed & rows["unit_id"].ne(focus) & rows["value"].notna()]
+
+    compared: list[pd.DataFrame] = []
+    unmatched: list[dict[str, object]] = []
+    done: set[tuple[str, str]] = set()
+    for _, figure in mine.sort_values(["metric_label", "period_start"]).iterrows():
+        reason = ""
+        if figure["value_status"] == "chart_only" or pd.isna(figure["value"]):
+            reason = "shown only as a chart in the source, so there is no number to compare"
+        elif pd.isna(figure["basis"]):
+            reason = (
+                f"its period ('{figure['period_label']}') has no dates, so it cannot be lined "
+                "up with another figure"
+            )
+        else:
+            same_metric = others[others["metric_id"] == figure["metric_id"]]
+            partners = same_metric[same_metric["basis"] == figure["basis"]]
+            if partners.empty:
+                if same_metric.empty:
+                    reason = "no other unit and no national figure has this measure"
+                else:
+                    periods = sorted({period_basis_label(k) for k in same_metric["basis"].dropna()})
+                    shown = ", ".join(periods[:4]) + (" and others" if len(periods) > 4 else "")
+                    reason = "other figures for this measure cover other periods" + (
+                        f" ({shown})" if shown else " (undated)"
+                    )
+            else:
+                key = (figure["metric_id"], str(figure["basis"]))
+                if key not in done:
+                    done.add(key)
+                    group = rows[
+                        (rows["metric_id"] == figure["metric_id"])
+                        & (rows["basis"] == figure["basis"])
+                        & rows["value"].notna()
+                        & (rows["unit_id"].eq(focus) | others_allowed)
+                    ]
+                    compared.append(group)
+        if reason:
+            unmatched.append(
+                {
+                    "metric_id": figure["metric_id"],
+                    "metric_label": figure["metric_label"],
+                    "category": figure["category"],
+                    "display_text": figure["display_text"],
+                    "period_label": figure["period_label"],
+                    "citation": figure["citation"],
+                    "reason": reason,
+                }
+            )
+
+    unmatched_frame = pd.DataFrame(unmatched, columns=list(UNMATCHED_COLUMNS))
+    if not compared:
+        return pd.DataFrame(columns=list(COMPARE_COLUMNS)), unmatched_frame
+    table = pd.concat(compared)
+    is_national = table["unit_id"].eq(national)
+    relative = table["unit_of_measure"].isin(RELATIVE_UNITS)
+    labels = {}
+    for key, part in table.groupby("basis"):
+        wordings = set(part["period_label"])
+        labels[key] = wordings.pop() if len(wordings) == 1 else period_basis_label(str(key))
+    series_count = table.groupby(["metric_id", "basis"])["series"].transform(
+        lambda s: s.fillna("(none)").nunique()
+    )
+    result = pd.DataFrame(
+        {
+            "group_key": table["metric_id"] + "|" + table["basis"].astype(str),
+            "group_label": [
+                f"{label} · {labels[basis]}"
+                for label, basis in zip(table["metric_label"], table["basis"], strict=True)
+            ],
+            "metric_id": table["metric_id"],
+            "metric_label": table["metric_label"],
+            "unit_of_measure": table["unit_of_measure"],
+            "unit_id": table["unit_id"],
+            "unit_name": table["unit_name"],
+            "row_label": [
+                _row_label(name, geo, nat)
+                for name, geo, nat in zip(
+                    table["unit_name"], table["geography"], is_national, strict=True
+                )
+            ],
+            "role": np.select(
+                [table["unit_id"].eq(focus), is_national], ["focus", "national"], "other unit"
+            ),
+            "is_focus": table["unit_id"].eq(focus),
+            "is_drawn": ~is_national | relative,
+            "value": table["value"].astype(float),
+            "value_text": table["value_text"],
+            "qualifier": table["qualifier"],
+            "period_label": table["period_label"],
+            "geography": table["geography"],
+            "series": table["series"],
+            "source_short": table["source_short"],
+            "citation": table["citation"],
+            "note": np.select(
+                [is_national & relative, is_national, series_count.gt(1)],
+                [
+                    "national figure, drawn as a dashed line",
+                    "national total, listed but not drawn (a total for all areas)",
+                    "figures in this comparison come from different sources",
+                ],
+                "",
+            ),
+        }
+    )
+    return result.reset_index(drop=True), unmatched_frame
+
+
+def unit_area_frame(coverage: pd.DataFrame, units: pd.DataFrame, unit_id: str) -> pd.DataFrame:
+    """One row per force for the profile's locator map: the unit's forces valued 1, others NaN.
+
+    `coverage` is `geography.unit_coverage(...)`; the result has the columns `build_area_map`
+    needs, with the unit name as hover text.
+    """
+    names = dict(zip(units["unit_id"], units["name"], strict=True))
+    frame = coverage.loc[:, ["pfa_code", "pfa_name", "unit_id"]].copy()
+    frame["unit_name"] = frame["unit_id"].map(names)
+    frame["value"] = np.where(frame["unit_id"].eq(unit_id).fillna(False), 1.0, np.nan)
+    frame["hover_text"] = frame["unit_name"].fillna("").astype(str)
+    return frame
+
+def unit_sources(
+    figures: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    details_source: str | None = None,
+    details_page: int | None = None,
+) -> pd.DataFrame:
+    """The sources behind a unit's profile, most used first, with what each one supplies.
+
+    `figures` are the unit's observations shown; `details_source` (and page) is where the unit's
+    own row (leadership, model) was read. Columns: those of `sources` plus `figures` (count) and
+    `used_for` (a sentence).
+    """
+    counts = figures.groupby("source_id").size()
+    wanted = set(counts.index) | ({details_source} if details_source else set())
+    table = sources[sources["source_id"].isin(wanted)].copy()
+    table["figures"] = table["source_id"].map(counts).fillna(0).astype(int)
+    used = []
+    for source_id, count in zip(table["source_id"], table["figures"], strict=True):
+        parts = []
+        if source_id == details_source:
+            page = f", p. {details_page}" if details_page else ""
+            parts.append(f"the unit's leadership and model{page}")
+        if count:
+            parts.append(f"{count} {'figure' if count == 1 else 'figures'}")
+        used.append("Gives " + " and ".join(parts) + ".")
+    table["used_for"] = used
+    return table.sort_values(["figures", "title"], ascending=[False, True]).reset_index(drop=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 
@@ -21,13 +21,18 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def overview_table(rows: Sequence[Mapping[str, object]]) -> dbc.Table:
-    """A plain HTML table: readable by screen readers and printable as it is."""
+    """A plain HTML table: readable by screen readers and printable as it is.
+
+    Each unit's name links to its profile page.
+    """
     header = html.Thead(html.Tr([html.Th(label, scope="col") for _, label in COLUMNS]))
     body = html.Tbody(
         [
             html.Tr(
                 [
-                    html.Th(row["name"], scope="row") if key == "name" else html.Td(row[key] or "")
+                    html.Th(dcc.Link(row["name"], href=f"/unit/{row['unit_id']}"), scope="row")
+                    if key == "name"
+                    else html.Td(row[key] or "")
                     for key, _ in COLUMNS
                 ],
                 **{"data-unit": row["unit_id"]},

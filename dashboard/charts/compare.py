@@ -1,7 +1,178 @@
-"""Charts of the compare view (filled in by its own work item)."""
+"""Compare: one unit's figures beside the other units' and the national figures, like for like.
+
+The focus unit is `selection.units[0]`; further chosen units, if any, are the only ones it is set
+against (otherwise all units). A comparison is made only between figures for the same measure
+and the same period (same first and last day, or the same financial year); the rest of the focus
+unit's figures are listed by `unmatched_figures` with the reason.
+"""
 
 from __future__ import annotations
 
-from dashboard.charts.base import ChartSpec
+import pandas as pd
 
-SPECS: tuple[ChartSpec, ...] = ()
+from dashboard import transforms
+from dashboard.charts.base import (
+    ChartResult,
+    ChartSpec,
+    period_words,
+    source_line_for,
+    subtitle_for,
+)
+from dashboard.datastore import DataStore
+from dashboard.figures.dot_compare import build_dot_compare
+from dashboard.figures.theme import empty_figure
+from dashboard.selection import Selection
+
+TABLE_COLUMNS = (
+    "metric_label",
+    "period_label",
+    "unit_name",
+    "geography",
+    "value_text",
+    "qualifier",
+    "series",
+    "citation",
+    "note",
+    "group_label",
+    "role",
+    "is_drawn",
+    "value",
+    "unit_id",
+    "source_short",
+)
+CHOOSE_MESSAGE = "Choose a unit in the Units filter to compare it with the others"
+
+
+def focus_and_peers(store: DataStore, selection: Selection) -> tuple[str | None, tuple[str, ...]]:
+    """The focus unit (first chosen, if known) and the units it is set against (rest, or all)."""
+    known = [unit for unit in selection.units if unit in store.unit_ids]
+    if not known:
+        return None, ()
+    return known[0], tuple(known[1:])
+
+
+def _unit_name(store: DataStore, unit_id: str) -> str:
+    return str(store.units.set_index("unit_id").loc[unit_id, "name"])
+
+
+def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
+    """The compared figures with hover text; empty (with the columns) when no unit is chosen."""
+    focus, peers = focus_and_peers(store, selection)
+    if focus is None:
+        return pd.DataFrame(columns=[*transforms.COMPARE_COLUMNS, "hover_text"])
+    compared, _ = transforms.compare_figures(
+        store.observations, focus, peers=peers, year=selection.year
+    )
+    mixed = compared.groupby("group_key")["series"].transform(
+        lambda s: s.fillna("(none)").nunique()
+    )
+    compared["group_label"] = compared["group_label"].where(
+        mixed.le(1), compared["group_label"] + " · from different sources or releases"
+    )
+    compared["hover_text"] = [
+        f"<b>{row}</b><br>{metric}: {text}<br>{period}<br>{cite}"
+        for row, metric, text, period, cite in zip(
+            compared["row_label"],
+            compared["metric_label"],
+            compared["value_text"],
+            compared["period_label"],
+            compared["citation"],
+            strict=True,
+        )
+    ]
+    return compared
+
+
+def unmatched_figures(store: DataStore, selection: Selection) -> pd.DataFrame:
+    """The focus unit's figures with no like-for-like partner, each with the reason."""
+    focus, peers = focus_and_peers(store, selection)
+    if focus is None:
+        return pd.DataFrame(columns=list(transforms.UNMATCHED_COLUMNS))
+    _, unmatched = transforms.compare_figures(
+        store.observations, focus, peers=peers, year=selection.year
+    )
+    return unmatched
+
+
+def _against_words(store: DataStore, peers: tuple[str, ...]) -> str:
+    if not peers:
+        return "the other VRU areas and the national programme"
+    names = store.units.set_index("unit_id").loc[list(peers), "area_name"]
+    return ", ".join(names) + " and the national programme"
+
+
+def _summary(name: str, compared: pd.DataFrame, unmatched: pd.DataFrame) -> str:
+    groups = compared["group_key"].nunique()
+    if not groups:
+        return (
+            f"None of {name}'s {len(unmatched)} figures can be set beside another unit's or a "
+            "national figure for the same measure and period; the list below says why."
+        )
+    first_key = compared["group_key"].iloc[0]
+    first = compared[compared["group_key"] == first_key]
+    mine = first[first["is_focus"]].iloc[0]
+    others = first[~first["is_focus"] & first["is_drawn"]].sort_values("value")
+    example = f"{mine['group_label']}: {mine['value_text']}"
+    if len(others):
+        low, high = others.iloc[0], others.iloc[-1]
+        example += (
+            f" against {len(others)} other figures from {low['value_text']} to {high['value_text']}"
+        )
+    return (
+        f"{name} can be compared on {groups} measure-and-period "
+        f"{'pair' if groups == 1 else 'pairs'} (e.g. {example}); "
+        f"{len(unmatched)} of its figures have no like-for-like comparison."
+    )
+
+
+def compare_chart(store: DataStore, selection: Selection) -> ChartResult:
+    focus, peers = focus_and_peers(store, selection)
+    if focus is None:
+        return ChartResult(
+            chart="compare-units",
+            title="One unit against the others",
+            subtitle=subtitle_for("Figures for the same measure and period", "", ""),
+            source_line=source_line_for(pd.DataFrame()),
+            summary="No unit is chosen: pick one in the Units filter to compare it.",
+            figure=empty_figure(CHOOSE_MESSAGE),
+            table=pd.DataFrame(columns=list(TABLE_COLUMNS)),
+        )
+    name = _unit_name(store, focus)
+    compared = compare_table(store, selection)
+    unmatched = unmatched_figures(store, selection)
+    figure = build_dot_compare(compared, focus_name=name)
+    mixed = compared.loc[compared["note"].str.contains("different sources"), "group_label"]
+    caveats = [
+        "Only figures for the same measure and the same period are set side by side.",
+        "National totals of money or counts are listed, not drawn: they cover every area.",
+    ]
+    if not mixed.empty:
+        caveats.append(
+            "Figures from different sources sit in one panel for: "
+            + ", ".join(dict.fromkeys(mixed))
+            + "; each dot names its source."
+        )
+    return ChartResult(
+        chart="compare-units",
+        title=f"{name} against the other units",
+        subtitle=subtitle_for(
+            "Each measure for one period",
+            f"{name} and {_against_words(store, peers)}",
+            period_words(selection),
+        ),
+        source_line=source_line_for(compared),
+        summary=_summary(name, compared, unmatched),
+        figure=figure,
+        table=compared.loc[:, list(TABLE_COLUMNS)].reset_index(drop=True),
+        caveats=tuple(caveats),
+    )
+
+
+SPECS: tuple[ChartSpec, ...] = (
+    ChartSpec(
+        name="compare-units",
+        title="One unit against the others",
+        view="compare",
+        build=compare_chart,
+    ),
+)

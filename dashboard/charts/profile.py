@@ -1,7 +1,253 @@
-"""Charts of the profile view (filled in by its own work item)."""
+"""Charts of one unit's profile: its funding history, reach and outcomes, each figure cited.
+
+The unit is `selection.units[0]`. On the profile page the unit comes from the address
+(/unit/<unit_id>) through callbacks/profile.py; exports and embeds pass it as `?unit=<unit_id>`,
+so the same builders serve all three.
+"""
 
 from __future__ import annotations
 
-from dashboard.charts.base import ChartSpec
+import textwrap
 
-SPECS: tuple[ChartSpec, ...] = ()
+import pandas as pd
+
+from dashboard import transforms
+from dashboard.charts.base import (
+    ChartResult,
+    ChartSpec,
+    period_words,
+    source_line_for,
+    subtitle_for,
+)
+from dashboard.datastore import DataStore
+from dashboard.figures.theme import empty_figure
+from dashboard.figures.unit_figures import build_figure_panels
+from dashboard.selection import Selection
+
+TABLE_COLUMNS = (
+    "metric_label",
+    "value_text",
+    "qualifier",
+    "period_label",
+    "geography",
+    "citation",
+    "note",
+    "value",
+    "baseline_value",
+    "unit_of_measure",
+    "value_status",
+    "source_short",
+    "obs_id",
+)
+NO_UNIT_MESSAGE = "Choose one unit to see its figures"
+LABEL_WIDTH = 42
+
+
+def profile_unit(store: DataStore, selection: Selection) -> pd.Series | None:
+    """The unit a profile chart is about: the first chosen unit, if the store knows it."""
+    if not selection.units:
+        return None
+    units = store.units.set_index("unit_id", drop=False)
+    unit_id = selection.units[0]
+    return units.loc[unit_id] if unit_id in units.index else None
+
+
+def _short(text: str, width: int = LABEL_WIDTH) -> str:
+    return textwrap.shorten(str(text), width=width, placeholder="…")
+
+
+def panel_frame(figures: pd.DataFrame) -> pd.DataFrame:
+    """Add what `build_figure_panels` draws: panel (unit of measure), row label and hover text.
+
+    Row labels are the measure and, on a second line, the period, shortened to keep the axis
+    narrow; the hover and the table carry the full wording and the citation.
+    """
+    frame = figures.copy()
+    frame["panel"] = frame["unit_of_measure"].map(transforms.UNIT_OF_MEASURE_WORDS)
+    frame["label"] = [
+        f"{_short(label)}<br>{_short(period)}"
+        for label, period in zip(frame["metric_label"], frame["period_label"], strict=True)
+    ]
+    frame["hover_text"] = [
+        f"<b>{label}</b><br>{text}<br>{period}"
+        + (f"<br>Area: {geo}" if pd.notna(geo) else "")
+        + f"<br>{cite}"
+        for label, text, period, geo, cite in zip(
+            frame["metric_label"],
+            frame["display_text"],
+            frame["period_label"],
+            frame["geography"],
+            frame["citation"],
+            strict=True,
+        )
+    ]
+    return frame
+
+
+def _table(figures: pd.DataFrame) -> pd.DataFrame:
+    """The chart's rows as the table shows them: the 'from X to Y' text is the figure."""
+    table = figures.assign(value_text=figures["display_text"])
+    return table.loc[:, list(TABLE_COLUMNS)].reset_index(drop=True)
+
+
+def _empty_result(chart: str, title: str, measure: str, summary: str) -> ChartResult:
+    return ChartResult(
+        chart=chart,
+        title=title,
+        subtitle=subtitle_for(measure, "no unit chosen", ""),
+        source_line=source_line_for(pd.DataFrame()),
+        summary=summary,
+        figure=empty_figure(NO_UNIT_MESSAGE),
+        table=pd.DataFrame(columns=list(TABLE_COLUMNS)),
+    )
+
+
+def _chart_only_words(figures: pd.DataFrame) -> str:
+    count = int(figures["value"].isna().sum())
+    if not count:
+        return ""
+    return (
+        f" {count} {'figure is' if count == 1 else 'figures are'} shown only as a chart in the "
+        "source and listed as not available."
+    )
+
+
+def _category_chart(
+    store: DataStore,
+    selection: Selection,
+    *,
+    chart: str,
+    categories: tuple[str, ...],
+    heading: str,
+    measure: str,
+    describe,
+    sort_by_time: bool = False,
+) -> ChartResult:
+    """Shared body of the profile charts: slice one unit's figures, draw, table and sentence."""
+    unit = profile_unit(store, selection)
+    if unit is None:
+        return _empty_result(
+            chart, heading, measure, "No unit is chosen, so there are no figures to show."
+        )
+    figures = transforms.unit_figures(
+        store.observations, str(unit["unit_id"]), categories=categories, year=selection.year
+    )
+    if sort_by_time:
+        figures = figures.sort_values(
+            ["period_start", "period_end", "metric_label"], na_position="last", kind="stable"
+        )
+    framed = panel_frame(figures)
+    name = str(unit["name"])
+    period = period_words(selection)
+    if figures.empty:
+        figure = empty_figure(f"No {heading.lower()} figures for this unit in {period}")
+        summary = f"The sources give no {heading.lower()} figures for {name} in {period}."
+    else:
+        figure = build_figure_panels(framed)
+        summary = describe(name, figures) + _chart_only_words(figures)
+    return ChartResult(
+        chart=chart,
+        title=f"{heading}: {name}",
+        subtitle=subtitle_for(measure, str(unit["area_name"]), period),
+        source_line=source_line_for(figures),
+        summary=summary,
+        figure=figure,
+        table=_table(figures),
+        caveats=(
+            "Figures cover different periods and come from different sources; each row says which.",
+            "Separate figures are drawn as separate dots, never joined into a line.",
+        ),
+    )
+
+
+def _describe_funding(name: str, figures: pd.DataFrame) -> str:
+    sources = figures["source_short"].nunique()
+    grants = figures[
+        (figures["metric_id"] == transforms.FUNDING_METRIC)
+        & figures["financial_year"].notna()
+        & figures["value"].notna()
+    ].sort_values("period_end")
+    text = (
+        f"{name} has {len(figures)} funding figures from {sources} "
+        f"{'source' if sources == 1 else 'sources'}"
+    )
+    if grants.empty:
+        return text + "; none is a Home Office VRU grant for a single financial year."
+    latest = grants.iloc[-1]
+    return (
+        text + f"; the latest single-year Home Office VRU grant figure is "
+        f"{latest['display_text']} for {latest['period_label']} ({latest['source_short']})."
+    )
+
+
+def _describe_reach(name: str, figures: pd.DataFrame) -> str:
+    numbered = figures[figures["value"].notna()]
+    if numbered.empty:
+        return f"{name} has {len(figures)} reach figures, none with a number."
+    largest = numbered.sort_values("value", ascending=False).iloc[0]
+    return (
+        f"{name} reports {len(figures)} reach figures; the largest is "
+        f"{largest['display_text']} ({largest['metric_label'].lower()}, "
+        f"{largest['period_label']}). Different groups and periods are not added up."
+    )
+
+
+def _describe_outcomes(name: str, figures: pd.DataFrame) -> str:
+    changes = figures[figures["baseline_value"].notna() & figures["value"].notna()]
+    text = f"{name} has {len(figures)} outcome figures"
+    if changes.empty:
+        return text + "; none states a change from an earlier figure."
+    first = changes.iloc[0]
+    return (
+        text + f"; {len(changes)} state a change, e.g. {first['metric_label'].lower()} "
+        f"{first['display_text']}, {first['period_label']}."
+    )
+
+
+def funding_history_chart(store: DataStore, selection: Selection) -> ChartResult:
+    return _category_chart(
+        store,
+        selection,
+        chart="unit-funding-history",
+        categories=("funding",),
+        heading="Funding history",
+        measure="Funding received and invested (£), each figure for its own period",
+        describe=_describe_funding,
+        sort_by_time=True,
+    )
+
+
+def reach_chart(store: DataStore, selection: Selection) -> ChartResult:
+    return _category_chart(
+        store,
+        selection,
+        chart="unit-reach",
+        categories=("reach",),
+        heading="People reached",
+        measure="People reached or supported, by group",
+        describe=_describe_reach,
+    )
+
+
+def outcomes_chart(store: DataStore, selection: Selection) -> ChartResult:
+    return _category_chart(
+        store,
+        selection,
+        chart="unit-outcomes",
+        categories=("outcome",),
+        heading="Outcomes",
+        measure="Outcomes as reported (offences, victims, changes)",
+        describe=_describe_outcomes,
+    )
+
+
+SPECS: tuple[ChartSpec, ...] = (
+    ChartSpec(
+        name="unit-funding-history",
+        title="Funding history",
+        view="profile",
+        build=funding_history_chart,
+    ),
+    ChartSpec(name="unit-reach", title="People reached", view="profile", build=reach_chart),
+    ChartSpec(name="unit-outcomes", title="Outcomes", view="profile", build=outcomes_chart),
+)
