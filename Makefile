@@ -43,6 +43,10 @@ test: $(VENV)/.dev-installed browser
 	$(BIN)/ruff format --check .
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
+## bench: serve the app and a bare Dash app under gunicorn, measure both (writes bench-results.json)
+bench: $(VENV)/.dev-installed browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run_bench.py
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 

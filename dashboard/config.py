@@ -105,6 +105,13 @@ class Settings:
     cache_timeout: int = _setting(
         "VRU_CACHE_TIMEOUT", "3600", "Seconds a cached figure or export is kept.", int
     )
+    callback_cache: bool = _setting(
+        "VRU_CALLBACK_CACHE",
+        "true",
+        "Answer a repeated callback request from the cache (callbacks are pure functions of "
+        "their inputs); false recomputes every answer.",
+        _as_bool,
+    )
     bind: str = _setting(
         "VRU_BIND",
         "127.0.0.1:8050",

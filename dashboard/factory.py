@@ -21,9 +21,12 @@ from callbacks import (
     trends,
     units,
 )
+from dashboard import serving
+from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS
-from dashboard.config import Settings
+from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.datastore import DataStore, load_store
+from dashboard.geography import BOUNDARY_URL
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from layouts.chart_card import chart_card
 from layouts.compare import compare_page
@@ -94,19 +97,29 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     store = store or load_store(settings.data_dir)
+    bootstrap_css = _bootstrap_css()
 
     app = dash.Dash(
         __name__,
         title=APP_TITLE,
         serve_locally=True,
         compress=True,
-        external_stylesheets=[BOOTSTRAP_URL],
+        # Versioned address, so browsers may keep the 232 KB file for a year.
+        external_stylesheets=[serving.fingerprinted_url(BOOTSTRAP_URL, bootstrap_css)],
         suppress_callback_exceptions=True,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    _serve_vendor_css(app.server, _bootstrap_css())
+    _serve_vendor_css(app.server, bootstrap_css)
+    serving.configure_static_serving(app, static_paths=[BOUNDARY_URL])
+    serving.register_health_route(app.server, store)
+    # One cache per app (per worker process, or shared through Redis): charts are pure functions
+    # of the selection, so a result built for one user serves every other user.
+    cache = make_cache(app.server, settings)
+    if settings.callback_cache:
+        fingerprint = data_fingerprint(store) + serving.code_fingerprint(PROJECT_ROOT)
+        serving.cache_callback_responses(app.server, cache, fingerprint)
 
     shell = page_shell(
         _unit_options(store),
@@ -127,8 +140,9 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
         ]
     )
     for module in (
-        routing, filters, units, charts, map_view, trends, investment, profile, compare,
+        routing, filters, units, map_view, trends, investment, profile, compare,
         data_sources, exports,
     ):  # fmt: skip
         module.register(app, store)
+    charts.register(app, store, cache=cache)
     return app
