@@ -287,7 +287,11 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
         if not cacheable():
             return None
         request = flask.request
-        stored = cache.get(key_for(request))
+        try:
+            stored = cache.get(key_for(request))
+        except Exception as error:  # a cache outage (Redis down) must not fail the request
+            log.warning("callback cache unavailable, computing the answer: %s", error)
+            return None
         if stored is None:
             return None
         mimetype, compressed = stored
@@ -310,7 +314,10 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
         ):
             compressed = zstd.compress(response.get_data(), 3)
             if len(compressed) <= MAX_CACHED_ANSWER:
-                cache.set(key_for(flask.request), (response.mimetype, compressed))
+                try:
+                    cache.set(key_for(flask.request), (response.mimetype, compressed))
+                except Exception as error:  # the answer is still good; only keeping it failed
+                    log.warning("callback cache unavailable, answer not kept: %s", error)
             response.headers["X-Callback-Cache"] = "miss"
         return response
 

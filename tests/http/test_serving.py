@@ -263,3 +263,25 @@ def test_gunicorn_serves_the_app_with_the_repository_config():
             process.kill()
             process.wait(timeout=10)
     assert process.returncode == 0
+
+
+class _UnreachableCache:
+    """Stands for a Redis that is down: every call fails."""
+
+    def get(self, key):
+        raise ConnectionError("redis is down")
+
+    def set(self, key, value):
+        raise ConnectionError("redis is down")
+
+
+def test_callbacks_still_answer_when_the_cache_is_unreachable(real_store):
+    settings = dataclasses.replace(Settings.defaults(), callback_cache=False)
+    app = create_app(settings, real_store)
+    serving.cache_callback_responses(app.server, _UnreachableCache(), "fingerprint")
+    client = app.server.test_client()
+    client.get("/")
+    for _ in range(2):
+        response = client.post("/_dash-update-component", json=ROUTING_REQUEST)
+        assert response.status_code == 200
+        assert "response" in response.get_json()
