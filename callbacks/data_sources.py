@@ -1,11 +1,51 @@
-"""Callbacks of the data_sources view (filled in by its own work item)."""
+"""Callbacks of the data view: the grid follows the unit and year filters; CSV of what is shown."""
 
 from __future__ import annotations
 
-from dash import Dash
+from dash import Dash, Input, Output, State, dcc, no_update
 
+from dashboard import catalogue, ids
 from dashboard.datastore import DataStore
+
+CSV_FILENAME = "vru-figures.csv"
 
 
 def register(app: Dash, store: DataStore) -> None:
-    """Nothing to register yet."""
+    total = len(store.observations)
+
+    @app.callback(
+        Output(ids.DATA_OBSERVATIONS_TABLE, "rowData"),
+        Output(ids.DATA_COUNT_TEXT, "children"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+    )
+    def fill_grid(unit_values, year_value):
+        units = tuple(unit_values or ())
+        rows = catalogue.observation_rows(
+            store.observations, store.sources, units=units, year=year_value or None
+        )
+        sentence = catalogue.count_sentence(len(rows), total, units, year_value or None)
+        return catalogue.grid_records(rows), sentence
+
+    @app.callback(
+        Output(ids.DATA_CSV_DOWNLOAD, "data"),
+        Input(ids.DATA_CSV_BUTTON, "n_clicks"),
+        State(ids.FILTER_UNIT_DROPDOWN, "value"),
+        State(ids.FILTER_YEAR_DROPDOWN, "value"),
+        State(ids.DATA_OBSERVATIONS_TABLE, "virtualRowData"),
+        prevent_initial_call=True,
+    )
+    def download_csv(n_clicks, unit_values, year_value, shown_rows):
+        """Rebuild the rows on the server from the filters; the grid only says which and in
+        what order (its own column filters and sort), so a client cannot add rows."""
+        if not n_clicks:
+            return no_update
+        rows = catalogue.observation_rows(
+            store.observations,
+            store.sources,
+            units=tuple(unit_values or ()),
+            year=year_value or None,
+        )
+        shown_ids = None if shown_rows is None else [row.get("obs_id") for row in shown_rows]
+        text = catalogue.observations_csv(catalogue.rows_in_order(rows, shown_ids))
+        return dcc.send_string(text, CSV_FILENAME, type="text/csv")

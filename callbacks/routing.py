@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dash import Dash, Input, Output, html
 
-from dashboard import ids
+from dashboard import catalogue, ids
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from layouts.compare import compare_page
@@ -23,14 +23,18 @@ UNIT_PREFIX = "/unit/"
 
 def view_pages(store: DataStore) -> dict[str, Callable[[], html.Div]]:
     """Path -> function building that view (called per request; layouts are cheap)."""
+    # Counted once per store: the data and methods pages quote them as plain data.
+    sources = catalogue.source_rows(store.sources, store.observations).to_dict("records")
+    counts = catalogue.method_counts(store.observations, store.sources, store.units)
+    total = len(store.observations)
     return {
         "/": map_page,
         "/trends": lambda: trends_page(charts_for_view("trends")),
         "/investment": lambda: investment_page(charts_for_view("investment")),
         "/compare": lambda: compare_page(charts_for_view("compare")),
         "/units": units_page,
-        "/data": data_page,
-        "/methods": methods_page,
+        "/data": lambda: data_page(total, sources),
+        "/methods": lambda: methods_page(counts),
         "/accessibility": accessibility_page,
     }
 

@@ -16,6 +16,7 @@ from callbacks import (
     filters,
     investment,
     map_view,
+    navigation,
     profile,
     routing,
     trends,
@@ -30,6 +31,7 @@ from dashboard.geography import BOUNDARY_URL
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from layouts.chart_card import chart_card
 from layouts.compare import compare_page
+from layouts.data_sources import data_page
 from layouts.profile import profile_page
 from layouts.shell import page_shell
 from layouts.units import units_page
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
         [
             shell,
             units_page(),
+            data_page(0, []),
             profile_page(store.units.iloc[0].to_dict()),
             compare_page(()),
             *(chart_card(name, spec.title) for name, spec in CHARTS.items()),
@@ -141,7 +144,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     )
     for module in (
         routing, filters, units, map_view, trends, investment, profile, compare,
-        data_sources, exports,
+        data_sources, navigation, exports,
     ):  # fmt: skip
         module.register(app, store)
     charts.register(app, store, cache=cache)

@@ -98,3 +98,13 @@ def profile_source(chart: str) -> dict[str, str]:
 # Compare view: who is compared, and the focus unit's figures that have no like-for-like partner
 COMPARE_FOCUS_TEXT = "compare-focus-text"
 COMPARE_UNMATCHED_CONTAINER = "compare-unmatched-container"
+
+
+# Data and sources, methods, accessibility (data_sources view) and the site navigation
+NAV_MAIN_CONTAINER = "nav-main-container"
+NAV_FOOTER_CONTAINER = "nav-footer-container"
+DATA_COUNT_TEXT = "data-count-text"
+DATA_OBSERVATIONS_TABLE = "data-observations-table"
+DATA_CSV_BUTTON = "data-csv-button"
+DATA_CSV_DOWNLOAD = "data-csv-download"
+DATA_SOURCES_TABLE = "data-sources-table"

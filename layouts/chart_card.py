@@ -43,6 +43,8 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
                             {"label": "Table", "value": "table"},
                         ],
                         value="chart",
+                        # One name makes the two options one radio group: one Tab stop, arrows.
+                        name=f"{chart}-view",
                         inline=True,
                         inputClassName="me-1",
                     ),
@@ -65,9 +67,18 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
     )
 
 
-def data_table(
-    frame: pd.DataFrame, caption: str, columns: Sequence[str] | None = None
-) -> dbc.Table:
+def scroll_region(content: object, label: str) -> html.Div:
+    """A box that scrolls sideways when its table is wider than the screen.
+
+    It takes keyboard focus (and is named for screen readers) so a keyboard user can scroll
+    it too (WCAG 2.1.1; axe rule scrollable-region-focusable).
+    """
+    return html.Div(
+        content, className="table-responsive", tabIndex="0", role="region", **{"aria-label": label}
+    )
+
+
+def data_table(frame: pd.DataFrame, caption: str, columns: Sequence[str] | None = None) -> html.Div:
     """The table alternative of a chart: the same rows, words instead of marks."""
     shown = [c for c in (columns or frame.columns) if c in TABLE_LABELS and c in frame.columns]
     header = html.Thead(html.Tr([html.Th(TABLE_LABELS[c], scope="col") for c in shown]))
@@ -77,10 +88,10 @@ def data_table(
             for _, row in frame.iterrows()
         ]
     )
-    return dbc.Table(
+    table = dbc.Table(
         [html.Caption(caption, className="caption-top"), header, body],
         striped=True,
         bordered=True,
-        responsive=True,
         className="small",
     )
+    return scroll_region(table, caption)

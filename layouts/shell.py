@@ -17,6 +17,10 @@ NAV_LINKS: tuple[tuple[str, str], ...] = (
     ("Units", "/units"),
     ("Data and sources", "/data"),
 )
+FOOTER_LINKS: tuple[tuple[str, str], ...] = (
+    ("Methods and data quality", "/methods"),
+    ("Accessibility statement", "/accessibility"),
+)
 
 
 def _labelled(label: str, control_id: str, control: object, width: int = 4) -> dbc.Col:
@@ -109,8 +113,9 @@ def page_shell(
                                 dcc.Link(label, href=href, className="nav-link text-white px-2")
                                 for label, href in NAV_LINKS
                             ],
+                            id=ids.NAV_MAIN_CONTAINER,
                             className="nav",
-                            **{"aria-label": "Main"},
+                            **{"aria-label": "Main", "data-current": ""},
                         ),
                     ],
                     className="d-flex flex-wrap justify-content-between align-items-center py-2",
@@ -125,7 +130,20 @@ def page_shell(
                 ]
             ),
             html.Footer(
-                dbc.Container(html.P(attribution, className="small mb-0")),
+                dbc.Container(
+                    [
+                        html.Nav(
+                            [
+                                dcc.Link(label, href=href, className="me-3")
+                                for label, href in FOOTER_LINKS
+                            ],
+                            id=ids.NAV_FOOTER_CONTAINER,
+                            className="small mb-2",
+                            **{"aria-label": "About this site", "data-current": ""},
+                        ),
+                        html.P(attribution, className="small mb-0"),
+                    ]
+                ),
                 className="site-footer mt-4 py-3 border-top",
             ),
         ]

@@ -1,0 +1,138 @@
+"""axe-core (WCAG 2.0-2.2 A and AA rules) on every page and after the main interactions.
+
+A test fails on any critical or serious finding and prints rule, impact and the elements
+involved. One finding is waived, for one element only: `aria-hidden-focus` on the Dash 4
+dropdown's hidden focus target (see README, Accessibility).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+AXE_JS = str(resources.files("axe_playwright_python") / "axe.min.js")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"critical", "serious"}
+PAGES = (
+    "/",
+    "/trends",
+    "/investment",
+    "/compare",
+    "/units",
+    "/unit/northumbria",
+    "/data",
+    "/methods",
+    "/accessibility",
+)
+
+# Runs axe, then drops the one waived finding: a node of rule aria-hidden-focus that is the
+# dropdown's focus proxy (an aria-hidden input that hands focus straight to the real button).
+RUN_AXE = """
+async (tags) => {
+    const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    const waived = (rule, node) => {
+        if (rule.id !== "aria-hidden-focus") return false;
+        const element = document.querySelector(node.target[0]);
+        return element !== null && element.classList.contains("dash-dropdown-focus-target");
+    };
+    return results.violations
+        .map((rule) => ({
+            id: rule.id,
+            impact: rule.impact,
+            help: rule.help,
+            nodes: rule.nodes
+                .filter((node) => !waived(rule, node))
+                .map((node) => ({target: node.target.join(" "), impact: node.impact})),
+        }))
+        .filter((rule) => rule.nodes.length > 0);
+}
+"""
+
+
+def wait_until_settled(page: Page) -> None:
+    """The view is drawn and Dash has no callback in flight."""
+    expect(page.locator("#page-content-container h1")).to_be_visible(timeout=20_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
+
+
+def axe_findings(page: Page) -> list[dict]:
+    """Serious and critical axe violations on the page as it is now."""
+    wait_until_settled(page)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE_JS)
+    violations = page.evaluate(RUN_AXE, AXE_TAGS)
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+def report(findings: list[dict], where: str) -> str:
+    lines = [f"{len(findings)} serious or critical accessibility finding(s) on {where}:"]
+    for finding in findings:
+        lines.append(f"- {finding['id']} ({finding['impact']}): {finding['help']}")
+        lines.extend(f"    {node['target']}" for node in finding["nodes"][:10])
+        if len(finding["nodes"]) > 10:
+            lines.append(f"    ... and {len(finding['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+def pick_option(page: Page, dropdown_id: str, text: str) -> None:
+    """Choose an option of a Dash dropdown by typing its label, as a user would."""
+    page.locator(f"#{dropdown_id}").click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_serious_accessibility_findings(
+    path: str, page: Page, live_server, console_errors
+):
+    page.goto(f"{live_server.url}{path}")
+    findings = axe_findings(page)
+    assert findings == [], report(findings, path)
+    assert console_errors == []
+
+
+def test_no_findings_after_picking_a_unit_and_a_year(page: Page, live_server, console_errors):
+    page.goto(f"{live_server.url}/data")
+    wait_until_settled(page)
+    pick_option(page, "filters-unit-dropdown", "Northumbria")
+    expect(page).to_have_url(re.compile(r"unit=northumbria"))
+    findings = axe_findings(page)
+    assert findings == [], report(findings, "/data after picking a unit")
+
+    pick_option(page, "filters-year-dropdown", "2019/20")
+    expect(page).to_have_url(re.compile(r"year=2019-20"))
+    findings = axe_findings(page)
+    assert findings == [], report(findings, "/data after changing the year")
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/investment", "/trends", "/compare"])
+def test_no_findings_with_a_chart_shown_as_its_table(
+    path: str, page: Page, live_server, console_errors
+):
+    page.goto(f"{live_server.url}{path}")
+    wait_until_settled(page)
+    switches = page.locator("[id*='chart-view-radio']")
+    if switches.count() == 0:
+        pytest.skip(f"{path} has no chart card yet")
+    switches.first.get_by_label("Table").check()
+    expect(page.locator("[id*='chart-data-table']").first).to_be_visible()
+    findings = axe_findings(page)
+    assert findings == [], report(findings, f"{path} with a chart as its table")
+    assert console_errors == []
+
+
+def test_no_findings_on_a_unit_map_filtered_by_unit_and_year(
+    page: Page, live_server, console_errors
+):
+    page.goto(f"{live_server.url}/?unit=northumbria&unit=merseyside&year=2019-20")
+    findings = axe_findings(page)
+    assert findings == [], report(findings, "/ filtered by two units and a year")
+    assert console_errors == []
