@@ -29,6 +29,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 COMPONENT_SUITES = "/_dash-component-suites/"
 ASSETS_PREFIX = "/assets/"
 VERSION_QUERY = "v"  # ?v=<content hash> on files the app fingerprints itself
+# Only these take ?v= as a version: a page address with ?v= must not be cached for a year.
+VERSIONED_PREFIXES = ("/vendor/", "/_favicon.ico")
 EXTENSION_KEY = "vru_serving"
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium, Firefox and Safari send today
 
@@ -75,7 +77,7 @@ def is_immutable_request(request: flask.Request) -> bool:
         return check_fingerprint(path)[1]
     if path.startswith(ASSETS_PREFIX) and "m" in request.args:
         return True
-    return VERSION_QUERY in request.args and not path.startswith("/_dash")
+    return VERSION_QUERY in request.args and path.startswith(VERSIONED_PREFIXES)
 
 
 def chosen_encoding(accept_encoding: str, size: int) -> str | None:

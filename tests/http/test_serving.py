@@ -98,6 +98,19 @@ def test_fingerprinted_bundles_are_compressed_and_cached_for_a_year(client, page
         assert len(packed.get_data()) < len(plain.get_data()) / 2
 
 
+def test_files_of_assets_carry_their_time_and_are_cached_for_a_year(client, page_assets):
+    url = next(url for url in page_assets if url.startswith("/assets/") and "?m=" in url)
+    response = client.get(url, headers={"Accept-Encoding": CHROMIUM_ENCODINGS})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == serving.IMMUTABLE
+
+
+def test_pages_are_never_cached_for_a_year_whatever_their_query(client):
+    for url in ("/", "/?v=1", "/units?m=2", "/healthz?v=3"):
+        cache_control = client.get(url).headers.get("Cache-Control", "")
+        assert "immutable" not in cache_control, url
+
+
 def test_a_bundle_is_compressed_once_per_process(app, client, page_assets):
     url = next(u for u in page_assets if "dash_renderer" in u)
     state = app.server.extensions[serving.EXTENSION_KEY]
