@@ -1,11 +1,220 @@
-"""Callbacks of the exports view (filled in by its own work item)."""
+"""Downloads: each chart's images and data, its embed code, and the view's slide deck."""
 
 from __future__ import annotations
 
-from dash import Dash
+import logging
+from collections.abc import Sequence
+from urllib.parse import urlsplit
 
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from flask_caching import Cache
+
+from dashboard import export, ids
+from dashboard.cache import cached, data_fingerprint, selection_key
+from dashboard.charts import CHARTS, build_chart, charts_for_view
+from dashboard.charts.base import ChartResult
 from dashboard.datastore import DataStore
+from dashboard.embed import embed_snippet
+from dashboard.measures import DEFAULT_MEASURE
+from dashboard.selection import Selection, to_query
+from layouts.exports import EMBED_KEY
+from layouts.shell import NAV_LINKS
+
+log = logging.getLogger(__name__)
+
+UNIT_PREFIX = "/unit/"
+# The views whose charts make the slide deck, by path; a unit's profile is /unit/<unit_id>.
+VIEW_PATHS: dict[str, str] = {
+    "/": "map",
+    "/trends": "trends",
+    "/investment": "investment",
+    "/compare": "compare",
+}
+PROFILE_VIEW = "profile"
+VIEW_TITLES: dict[str, str] = {href: label for label, href in NAV_LINKS}
 
 
-def register(app: Dash, store: DataStore) -> None:
-    """Nothing to register yet."""
+def view_for_path(pathname: str | None, unit_ids: Sequence[str]) -> tuple[str | None, str | None]:
+    """(view, unit_id) for a page: ('trends', None), ('profile', 'kent'), or (None, None)."""
+    path = (pathname or "/").rstrip("/") or "/"
+    if path.startswith(UNIT_PREFIX):
+        unit_id = path.removeprefix(UNIT_PREFIX)
+        return (PROFILE_VIEW, unit_id) if unit_id in unit_ids else (None, None)
+    return VIEW_PATHS.get(path), None
+
+
+def selection_for(
+    pathname: str | None,
+    unit_values: Sequence[str] | None,
+    year_value: str | None,
+    measure_value: str | None,
+    unit_ids: Sequence[str],
+) -> Selection:
+    """The filters as the page applies them: a unit's profile is about that unit only."""
+    _, unit_id = view_for_path(pathname, unit_ids)
+    units = (unit_id,) if unit_id else tuple(unit_values or ())
+    return Selection(units, year_value or None, measure_value or DEFAULT_MEASURE)
+
+
+def deck_title(store: DataStore, view: str, unit_id: str | None, pathname: str | None) -> str:
+    if unit_id:
+        name = store.units.set_index("unit_id").loc[unit_id, "name"]
+        return f"{name}: profile"
+    path = (pathname or "/").rstrip("/") or "/"
+    return f"VRU briefing: {VIEW_TITLES.get(path, view.title())}"
+
+
+def embed_code_notice(snippet: str, copied: bool) -> list:
+    """The embed code in a read-only box (selectable by keyboard), with what just happened."""
+    lead = "Embed code copied. " if copied else ""
+    return [
+        html.Label(
+            f"{lead}Paste this HTML into your page to show the chart with these filters:",
+            className="d-block mb-1",
+        ),
+        dcc.Textarea(
+            value=snippet,
+            readOnly=True,
+            rows=3,
+            className="form-control form-control-sm font-monospace",
+            **{"aria-label": "Embed code"},
+        ),
+    ]
+
+
+def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
+    """`cache` keeps rendered images (Chromium work) keyed by chart, filters and data."""
+    renderer = export.ImageRenderer(keep_open=True)
+    fingerprint = data_fingerprint(store)
+    unit_ids = store.unit_ids
+
+    def image_bytes(chart: str, format_name: str, selection: Selection) -> bytes:
+        def draw() -> bytes:
+            return export.chart_image(build_chart(chart, store, selection), format_name, renderer)
+
+        return cached(cache, selection_key(format_name, chart, selection, fingerprint), draw)
+
+    def slide_pictures(results: Sequence[ChartResult], selection: Selection) -> dict[str, bytes]:
+        """Slide PNGs from the cache where drawn before; the rest in one batch."""
+
+        def key(result: ChartResult) -> str:
+            return selection_key("slide", result.chart, selection, fingerprint)
+
+        shown = [result for result in results if export.has_marks(result)]
+        pictures = {r.chart: cache.get(key(r)) for r in shown} if cache is not None else {}
+        missing = [result for result in shown if pictures.get(result.chart) is None]
+        drawn = export.slide_pictures(missing, renderer)
+        if cache is not None:
+            for result in missing:
+                cache.set(key(result), drawn[result.chart])
+        return {**pictures, **drawn}
+
+    @app.callback(
+        Output(ids.export_download(MATCH), "data"),
+        Output(ids.export_notice(MATCH), "children"),
+        Input(ids.export_button(MATCH, ALL), "n_clicks"),
+        State(ids.FILTER_UNIT_DROPDOWN, "value"),
+        State(ids.FILTER_YEAR_DROPDOWN, "value"),
+        State(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        State(ids.URL_LOCATION, "pathname"),
+        State(ids.URL_LOCATION, "href"),
+        prevent_initial_call=True,
+    )
+    def download_chart(clicks, unit_values, year_value, measure_value, pathname, href):
+        trigger = ctx.triggered_id
+        if not trigger or not any(clicks):
+            return no_update, no_update
+        chart, format_name = trigger["chart"], trigger["format"]
+        if chart not in CHARTS:
+            return no_update, "Unknown chart."
+        selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+        if format_name == EMBED_KEY:
+            snippet = _snippet(chart, selection, href)
+            return no_update, embed_code_notice(snippet, copied=False)
+        fmt = export.FORMATS.get(format_name)
+        if fmt is None:
+            return no_update, "Unknown download format."
+        try:
+            if fmt.is_image:
+                payload = image_bytes(chart, format_name, selection)
+            else:
+                context = export.export_context(store, selection)
+                payload = export.chart_file(
+                    build_chart(chart, store, selection), format_name, context
+                )
+        except export.ExportError as error:
+            log.warning("export of %s as %s failed: %s", chart, format_name, error)
+            return no_update, f"The file could not be made: {error}"
+        suffix = fmt.size.key if fmt.size else ""
+        filename = export.export_filename(chart, selection, fmt.extension, suffix)
+        return dcc.send_bytes(payload, filename), f"Downloaded {filename} ({fmt.label})."
+
+    def _snippet(chart: str, selection: Selection, href: str | None) -> str:
+        """The iframe code; the site's address comes from the page's own URL (not the request,
+        so a cached answer never carries another host's address)."""
+        parts = urlsplit(href or "")
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+        query = to_query(selection, default_measure=DEFAULT_MEASURE)
+        return embed_snippet(origin, chart, query, CHARTS[chart].title)
+
+    @app.callback(
+        Output(ids.export_embed_button(MATCH), "content"),
+        Output(ids.export_notice(MATCH), "children", allow_duplicate=True),
+        Input(ids.export_embed_button(MATCH), "n_clicks"),
+        State(ids.export_embed_button(MATCH), "id"),
+        State(ids.FILTER_UNIT_DROPDOWN, "value"),
+        State(ids.FILTER_YEAR_DROPDOWN, "value"),
+        State(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        State(ids.URL_LOCATION, "pathname"),
+        State(ids.URL_LOCATION, "href"),
+        prevent_initial_call=True,
+    )
+    def copy_embed_code(_clicks, button_id, unit_values, year_value, measure_value, pathname, href):
+        chart = button_id["chart"]
+        if chart not in CHARTS:
+            return no_update, "Unknown chart."
+        selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+        snippet = _snippet(chart, selection, href)
+        return snippet, embed_code_notice(snippet, copied=True)
+
+    @app.callback(
+        Output(ids.EXPORT_SLIDES_CONTAINER, "hidden"),
+        Input(ids.URL_LOCATION, "pathname"),
+    )
+    def show_slides_button(pathname):
+        view, _ = view_for_path(pathname, unit_ids)
+        return view is None or not charts_for_view(view)
+
+    @app.callback(
+        Output(ids.EXPORT_SLIDES_DOWNLOAD, "data"),
+        Output(ids.EXPORT_SLIDES_NOTICE, "children"),
+        Input(ids.EXPORT_SLIDES_BUTTON, "n_clicks"),
+        State(ids.FILTER_UNIT_DROPDOWN, "value"),
+        State(ids.FILTER_YEAR_DROPDOWN, "value"),
+        State(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        State(ids.URL_LOCATION, "pathname"),
+        prevent_initial_call=True,
+        running=[(Output(ids.EXPORT_SLIDES_BUTTON, "disabled"), True, False)],
+    )
+    def download_slides(clicks, unit_values, year_value, measure_value, pathname):
+        view, unit_id = view_for_path(pathname, unit_ids)
+        specs = charts_for_view(view) if view else []
+        if not clicks or not specs:
+            return no_update, "This page has no charts to put on slides."
+        selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+        results, failed = export.build_results(store, selection, [s.name for s in specs])
+        try:
+            pictures = slide_pictures(results, selection)
+        except export.ExportError as error:
+            log.warning("slides for %s failed: %s", pathname, error)
+            return no_update, f"The slides could not be made: {error}"
+        deck = export.build_deck(
+            results,
+            title=deck_title(store, view, unit_id, pathname),
+            context=export.export_context(store, selection),
+            pictures=pictures,
+            failed=failed,
+        )
+        filename = export.export_filename(f"{view}-slides", selection, "pptx")
+        slides = export.deck_slide_count(results, failed)
+        return dcc.send_bytes(deck, filename), f"Downloaded {filename} ({slides} slides)."

@@ -35,13 +35,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from dashboard.charts import CHARTS, UnknownChartError, build_chart
 from dashboard.charts.base import ChartResult
@@ -440,39 +440,38 @@ def table_csv(result: ChartResult, context: ExportContext) -> bytes:
 
 
 def table_xlsx(result: ChartResult, context: ExportContext) -> bytes:
-    """One sheet: the preamble in bold labels, then the table with a frozen header and filter."""
+    """One sheet: the preamble with bold labels, a blank row, then the table with a frozen,
+    filterable header. Text cells are stored as text (never formulas), numbers as numbers."""
     table = export_table(result)
     book = Workbook()
     sheet = book.active
     sheet.title = "Data"
     bold = Font(bold=True)
-    for label, text in preamble(result, context):
-        sheet.append([neutralise(label), neutralise(text)])
-        sheet.cell(sheet.max_row, 1).font = bold
+    rows = preamble(result, context)
+    for number, (label, text) in enumerate(rows, start=1):
+        sheet.cell(number, 1, neutralise(label)).font = bold
+        sheet.cell(number, 2, neutralise(text))
     sheet["B1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    header_row = sheet.max_row + 1
-    sheet.append([neutralise(str(column)) for column in table.columns])
+    header_row = len(rows) + 2  # one blank row between the preamble and the table
     fill = PatternFill("solid", fgColor="E9ECEF")
-    for cell in sheet[header_row]:
-        cell.font = bold
-        cell.fill = fill
-    for row in table.itertuples(index=False):
-        sheet.append([spreadsheet_value(value) for value in row])
-    # openpyxl reads a string starting with '=' as a formula; every text cell is text.
+    for column, name in enumerate(table.columns, start=1):
+        cell = sheet.cell(header_row, column, neutralise(str(name)))
+        cell.font, cell.fill = bold, fill
+    for offset, values in enumerate(table.itertuples(index=False), start=1):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(header_row + offset, column, spreadsheet_value(value))
+    # openpyxl would store a string starting with '=' as a formula: every string is text.
     for row in sheet.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     last_column = get_column_letter(max(1, len(table.columns)))
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.auto_filter.ref = f"A{header_row}:{last_column}{sheet.max_row}"
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(table)}"
     for index, column in enumerate(table.columns, start=1):
         values = [str(column), *(str(v) for v in table[column].head(200) if not _is_missing(v))]
         width = min(60, max(10, *(len(v) for v in values)) + 2)
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=1, max_row=header_row - 2, max_col=2):
-        row[1].alignment = Alignment(wrap_text=False)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -630,7 +629,7 @@ def deck_caveats(
 # ---------------------------------------------------------------------------------------------
 # Slides
 
-SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
+SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Inches(7.5)  # 13.333 x 7.5 in: 16:9
 MARGIN = Inches(0.6)
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 TITLE_TOP = Inches(0.42)

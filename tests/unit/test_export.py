@@ -1,0 +1,294 @@
+"""Exports without a browser: spreadsheet safety, CSV/XLSX contents, words and deck structure."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+from pptx.util import Emu
+
+from dashboard import export
+from dashboard.charts import CHARTS, build_chart
+from dashboard.charts.base import ChartResult
+from dashboard.selection import Selection
+
+# Text that spreadsheets run as formulas (or as DDE commands), one per trigger character.
+FORMULA_PAYLOADS = [
+    "=1+1",
+    '=HYPERLINK("http://evil.example","click")',
+    "+SUM(A1:A2)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|'/c notepad'!'A1'",
+]
+TODAY = dt.date(2026, 3, 5)
+CONTEXT = export.ExportContext("Units: Alpha · Financial year: 2019/20", TODAY)
+# A valid 1 x 1 PNG, standing in for a rendered chart in deck-structure tests.
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+
+
+def _result(table: pd.DataFrame, *, marks: bool = True, chart: str = "made-up") -> ChartResult:
+    figure = go.Figure(go.Bar(x=[1], y=["a"], orientation="h")) if marks else go.Figure()
+    return ChartResult(
+        chart=chart,
+        title="A made-up chart",
+        subtitle="Measure · Geography · 2019/20",
+        source_line="Source: APCC 2020; Home Office 2023. Page or web address of each figure.",
+        summary="One sentence that says what the chart shows.",
+        figure=figure,
+        table=table,
+        caveats=("A caveat of this chart.",),
+    )
+
+
+def _hostile_table() -> pd.DataFrame:
+    """SYNTHETIC rows: each payload in a text column, beside a negative number."""
+    return pd.DataFrame(
+        {
+            "unit_name": FORMULA_PAYLOADS,
+            "value_text": ["-13.5%"] * len(FORMULA_PAYLOADS),
+            "qualifier": ["exact"] * len(FORMULA_PAYLOADS),
+            "citation": ["=evil()"] * len(FORMULA_PAYLOADS),
+            "value": [-13.5] * len(FORMULA_PAYLOADS),
+            "count": pd.array([-2] * len(FORMULA_PAYLOADS), dtype="Int64"),
+            "hover_text": ["<b>markup</b>"] * len(FORMULA_PAYLOADS),
+        }
+    )
+
+
+@pytest.mark.parametrize("payload", FORMULA_PAYLOADS)
+def test_neutralise_prefixes_every_formula_trigger(payload):
+    assert export.neutralise(payload) == "'" + payload
+
+
+@pytest.mark.parametrize("text", ["plain", "", "13.5", "over £1.1m", "'quoted", "a=b"])
+def test_neutralise_leaves_harmless_text_alone(text):
+    assert export.neutralise(text) == text
+
+
+def test_spreadsheet_value_keeps_numbers_as_numbers_and_missing_as_empty():
+    assert export.spreadsheet_value(-13.5) == -13.5
+    assert export.spreadsheet_value(pd.NA) is None
+    assert export.spreadsheet_value(float("nan")) is None
+    assert export.spreadsheet_value(pd.Timestamp("2019-04-01")) == "2019-04-01"
+    assert export.spreadsheet_value("-13.5%") == "'-13.5%"
+
+
+def test_csv_neutralises_formula_text_and_keeps_negative_numbers_readable():
+    payload = export.table_csv(_result(_hostile_table()), CONTEXT)
+    assert payload.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8 (the £ sign)
+    rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
+    header_at = rows.index([])
+    header, data = rows[header_at + 1], rows[header_at + 2 :]
+    assert "hover_text" not in header
+    for row in data:
+        cells = dict(zip(header, row, strict=True))
+        assert cells["unit_name"].startswith("'")
+        assert cells["citation"] == "'=evil()"
+        assert float(cells["value"]) == -13.5 and cells["value"] == "-13.5"
+        assert cells["count"] == "-2"
+    assert [row[0] for row in data] == ["'" + p for p in FORMULA_PAYLOADS]
+    text_cells = [cell for row in rows for cell in row if cell and not _is_number(cell)]
+    assert not any(cell.startswith(export.FORMULA_TRIGGERS) for cell in text_cells)
+
+
+def _is_number(text: str) -> bool:
+    """What a spreadsheet reads as a plain number (and so never as a formula)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_csv_header_names_chart_filters_sources_and_caveats():
+    rows = list(csv.reader(io.StringIO(export.table_csv(_result(_hostile_table()), CONTEXT)
+                                       .decode("utf-8-sig"))))  # fmt: skip
+    preamble = dict(row for row in rows[: rows.index([])] if row[0] != "Caveat")
+    assert preamble["Chart"] == "A made-up chart"
+    assert preamble["Filters"] == CONTEXT.filters
+    assert preamble["Sources"].startswith("Source: APCC 2020; Home Office 2023")
+    assert preamble["Downloaded"].startswith("2026-03-05")
+    assert ["Caveat", "A caveat of this chart."] in rows
+
+
+def test_xlsx_neutralises_text_cells_and_writes_numbers_as_numbers():
+    book = load_workbook(io.BytesIO(export.table_xlsx(_result(_hostile_table()), CONTEXT)))
+    sheet = book["Data"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header_at = next(i for i, row in enumerate(values) if row[0] == "unit_name")
+    header = values[header_at]
+    for row in values[header_at + 1 :]:
+        cells = dict(zip(header, row, strict=True))
+        assert cells["unit_name"].startswith("'")
+        assert cells["value"] == -13.5 and isinstance(cells["value"], float)
+        assert cells["count"] == -2
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", f"{cell.coordinate} would be evaluated"
+            if isinstance(cell.value, str):
+                assert not cell.value.startswith(export.FORMULA_TRIGGERS)
+    assert sheet["A1"].value == "Chart" and sheet["B1"].value == "A made-up chart"
+    assert sheet["B3"].value == CONTEXT.filters
+    assert sheet.freeze_panes == f"A{header_at + 2}"
+
+
+def test_export_table_is_the_chart_table_with_qualifier_and_source_columns():
+    table = pd.DataFrame({"unit_name": ["Alpha"], "value_text": ["£5"], "value": [5.0]})
+    exported = export.export_table(_result(table))
+    assert list(exported.columns) == ["unit_name", "value_text", "value", "qualifier", "citation"]
+    assert list(table.columns) == ["unit_name", "value_text", "value"]  # input unchanged
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_every_chart_exports_csv_and_xlsx_of_exactly_its_table(name, real_store):
+    result = build_chart(name, real_store, Selection())
+    context = export.export_context(real_store, Selection(), TODAY)
+    rows = list(csv.reader(io.StringIO(export.table_csv(result, context).decode("utf-8-sig"))))
+    header_at = rows.index([]) + 1
+    assert len(rows) - header_at - 1 == len(result.table)
+    assert {"qualifier", "citation"} <= set(rows[header_at])
+    sheet = load_workbook(io.BytesIO(export.table_xlsx(result, context)))["Data"]
+    assert sheet.max_row == header_at + 1 + len(result.table)
+
+
+def test_filters_description_names_units_year_and_measure(synthetic_store):
+    words = export.filters_description(
+        synthetic_store, Selection(("alpha",), "2019-20", "reach_total")
+    )
+    assert words == ("Units: Alpha · Financial year: 2019/20 · Measure: People reached (all)")
+    assert export.filters_description(synthetic_store, Selection()).startswith(
+        "Units: all 3 VRU areas · Financial year: all years"
+    )
+
+
+def test_export_filename_says_what_when_and_where():
+    selection = Selection(("kent", "essex"), "2019-20", None)
+    assert (
+        export.export_filename("funding-per-person", selection, "png", "1920x1080")
+        == "vru-funding-per-person-2019-20-kent-essex-1920x1080.png"
+    )
+    assert export.export_filename("map", Selection(("a", "b", "c")), "csv") == "vru-map-3-units.csv"
+
+
+def test_menu_offers_both_png_sizes_svg_pdf_csv_and_xlsx():
+    assert [fmt.key for fmt in export.EXPORT_FORMATS] == [
+        "png-1920x1080",
+        "png-1280x720",
+        "svg",
+        "pdf",
+        "csv",
+        "xlsx",
+    ]
+    assert export.FORMATS["png-1920x1080"].label == "PNG image, 1920 × 1080 px"
+    assert export.FORMATS["png-1280x720"].size.layout == (640, 360)
+    assert export.format_key("png") == "png-1920x1080"
+    assert export.format_key("png", "1280x720") == "png-1280x720"
+
+
+def test_image_jobs_give_the_stated_pixel_size_for_every_chart(real_store):
+    for name in CHARTS:
+        result = build_chart(name, real_store, Selection())
+        for size in export.PNG_SIZES:
+            job = export.image_job(result, f"png-{size.key}")
+            assert round(job.width * job.scale) == size.width
+            assert round(job.height * job.scale) == size.height
+
+
+def test_image_figure_puts_title_subtitle_and_source_inside_and_leaves_input_alone(real_store):
+    result = build_chart("funding-per-person", real_store, Selection())
+    before = result.figure.to_json()
+    figure = export.image_figure(result)
+    assert result.title in figure.layout.title.text
+    assert figure.layout.title.subtitle.text.replace("<br>", " ") == result.subtitle
+    assert figure.layout.legend2.title.text.replace("<br>", " ") == result.source_line
+    width, height = figure.layout.width, figure.layout.height
+    assert width * 540 == height * 960 and width / 960 in export.STRETCH_STEPS  # 16:9 frame
+    assert result.figure.to_json() == before
+
+
+def test_chart_kind_names_the_chart_for_alt_text():
+    assert export.chart_kind(go.Figure(go.Bar(x=[1], y=["a"], orientation="h"))) == (
+        "Horizontal bar chart"
+    )
+    assert export.chart_kind(go.Figure(go.Scatter(x=[1], y=[1], mode="lines"))) == "Line chart"
+    assert export.chart_kind(go.Figure(go.Choroplethmap())) == "Map"
+
+
+def test_key_figures_list_drawn_rows_with_their_qualified_text_and_period():
+    table = pd.DataFrame(
+        {
+            "unit_name": ["Alpha", "Beta"],
+            "value_text": ["over £1m", "no data: no reach figure"],
+            "value": [1_000_000.0, float("nan")],
+            "period": ["2019/20", None],
+        }
+    )
+    assert export.key_figures(table) == ["Alpha: over £1m (2019/20)"]
+
+
+def test_deck_caveats_cover_qualifiers_gaps_series_breaks_and_charts_left_out():
+    table = pd.DataFrame(
+        {
+            "unit_name": ["Alpha", "Beta", "Gamma"],
+            "value_text": ["over £1m", "£5", "no data"],
+            "qualifier": ["over", "exact", None],
+            "value": [1.0, 5.0, float("nan")],
+            "series": ["ONS 2019", "ONS 2023", "ONS 2023"],
+        }
+    )
+    empty = _result(table.iloc[0:0], marks=False, chart="empty")
+    items = export.deck_caveats([_result(table)], [empty], ["A broken chart"])
+    text = "\n".join(items)
+    assert "Qualifiers: 1 figures" in text and "over" in text
+    assert "Gaps:" in text and "(1 of 3 rows)" in text
+    assert "Series breaks" in text and "ONS 2019; ONS 2023" in text
+    assert "No figures for these filters, so no slide: A made-up chart" in text
+    assert "A broken chart" in text
+
+
+def test_deck_has_title_chart_and_caveat_slides_with_pictures_alt_text_and_notes():
+    table = pd.DataFrame({"unit_name": ["Alpha"], "value_text": ["£5"], "value": [5.0]})
+    shown, empty = _result(table), _result(table.iloc[0:0], marks=False, chart="empty")
+    deck_bytes = export.build_deck(
+        [shown, empty], title="Test deck", context=CONTEXT, pictures={"made-up": TINY_PNG}
+    )
+    deck = Presentation(io.BytesIO(deck_bytes))
+    assert (deck.slide_width, deck.slide_height) == (Emu(12192000), Emu(6858000))  # 16:9
+    slides = list(deck.slides)
+    assert len(slides) == export.deck_slide_count([shown, empty]) == 3
+    title_slide, chart_slide, caveats = slides
+    assert title_slide.shapes.title.text == "Test deck"
+    title_texts = " ".join(s.text_frame.text for s in title_slide.shapes if s.has_text_frame)
+    assert CONTEXT.filters in title_texts and "5 March 2026" in title_texts
+    assert "APCC 2020" in title_texts
+    for shape in title_slide.placeholders:  # all four positions set, inside the slide
+        assert shape.left > 0 and shape.top > 0
+        assert shape.left + shape.width <= deck.slide_width
+        assert shape.top + shape.height <= deck.slide_height
+    assert chart_slide.shapes.title.text == "A made-up chart"
+    pictures = [s for s in chart_slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 1
+    alt = pictures[0]._element.nvPicPr.cNvPr.get("descr")
+    assert alt.startswith("Horizontal bar chart: A made-up chart") and shown.summary in alt
+    notes = chart_slide.notes_slide.notes_text_frame.text
+    assert shown.summary in notes and "Alpha: £5" in notes and "A caveat of this chart." in notes
+    texts = " ".join(s.text_frame.text for s in chart_slide.shapes if s.has_text_frame)
+    assert shown.source_line in texts and shown.subtitle in texts
+    assert caveats.shapes.title.text == "Data caveats"
+
+
+def test_long_caveat_lists_continue_on_further_slides():
+    pages = export._caveat_pages([f"Caveat {i}: " + "words " * 30 for i in range(12)])
+    assert len(pages) > 1 and sum(len(page) for page in pages) == 12
