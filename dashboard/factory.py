@@ -12,6 +12,7 @@ from callbacks import (
     charts,
     compare,
     data_sources,
+    embed,
     exports,
     filters,
     investment,
@@ -27,11 +28,13 @@ from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS
 from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.datastore import DataStore, load_store
+from dashboard.embed import choose_layout, install_frame_policy
 from dashboard.geography import BOUNDARY_URL
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from layouts.chart_card import chart_card
 from layouts.compare import compare_page
 from layouts.data_sources import data_page
+from layouts.embed import embed_shell
 from layouts.profile import profile_page
 from layouts.shell import page_shell
 from layouts.units import units_page
@@ -130,11 +133,16 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
         DEFAULT_MEASURE,
         ATTRIBUTION,
     )
-    app.layout = shell
+    # /embed/<chart> pages get a bare shell (no navigation or filters) and may be framed by the
+    # configured origins; every other page refuses to be framed.
+    embed_page = embed_shell(ATTRIBUTION)
+    app.layout = choose_layout(shell, embed_page)
+    install_frame_policy(app.server, settings.embed_origins)
     # Every view's components, so Dash can check callbacks that target views not shown yet.
     app.validation_layout = dash.html.Div(
         [
             shell,
+            embed_page,
             units_page(),
             data_page(0, []),
             profile_page(store.units.iloc[0].to_dict()),
@@ -144,8 +152,10 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     )
     for module in (
         routing, filters, units, map_view, trends, investment, profile, compare,
-        data_sources, navigation, exports,
+        data_sources, navigation,
     ):  # fmt: skip
         module.register(app, store)
     charts.register(app, store, cache=cache)
+    exports.register(app, store, cache=cache)
+    embed.register(app, store, cache=cache)
     return app

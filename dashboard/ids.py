@@ -108,3 +108,33 @@ DATA_OBSERVATIONS_TABLE = "data-observations-table"
 DATA_CSV_BUTTON = "data-csv-button"
 DATA_CSV_DOWNLOAD = "data-csv-download"
 DATA_SOURCES_TABLE = "data-sources-table"
+
+
+# Exports and embeds: each chart card's download menu and embed code, the view's slide deck,
+# and the /embed/<chart> page
+def export_download(chart: str) -> dict[str, str]:
+    return {"type": "export-chart-download", "chart": chart}
+
+
+def export_notice(chart: str) -> dict[str, str]:
+    return {"type": "export-chart-notice", "chart": chart}
+
+
+def export_embed_button(chart: str) -> dict[str, str]:
+    """The 'copy embed code' button (a dcc.Clipboard) of one chart."""
+    return {"type": "export-embed-button", "chart": chart}
+
+
+EXPORT_SLIDES_CONTAINER = "export-slides-container"
+EXPORT_SLIDES_BUTTON = "export-slides-button"
+EXPORT_SLIDES_DOWNLOAD = "export-slides-download"
+EXPORT_SLIDES_NOTICE = "export-slides-notice"
+EMBED_URL_LOCATION = "embed-url-location"
+EMBED_TITLE_TEXT = "embed-chart-title-text"
+EMBED_SUBTITLE_TEXT = "embed-chart-subtitle-text"
+EMBED_SUMMARY_TEXT = "embed-chart-summary-text"
+EMBED_CHART_GRAPH = "embed-chart-graph"
+EMBED_TABLE_CONTAINER = "embed-chart-table-container"
+EMBED_SOURCE_TEXT = "embed-chart-source-text"
+EMBED_PAGE_NOTICE = "embed-page-notice"
+EMBED_DASHBOARD_LINK = "embed-dashboard-link"

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
+from layouts.exports import export_menu
 
 TABLE_LABELS: Mapping[str, str] = {
     "unit_name": "Unit",
@@ -51,6 +52,7 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
                 ],
                 className="mb-2 no-print",
             ),
+            export_menu(chart, title),
             html.Div(
                 dcc.Graph(
                     id=ids.chart_graph(chart),

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from layouts.exports import slides_bar
 
 NAV_LINKS: tuple[tuple[str, str], ...] = (
     ("Map", "/"),
@@ -126,6 +127,7 @@ def page_shell(
                 [
                     html.Div(id=ids.PAGE_NOTICE, role="status", **{"aria-live": "polite"}),
                     filter_bar(unit_options, year_options, measure_options, default_measure),
+                    slides_bar(),
                     html.Main(id="main", children=html.Div(id=ids.PAGE_CONTAINER), tabIndex="-1"),
                 ]
             ),
