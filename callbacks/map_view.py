@@ -1,11 +1,164 @@
-"""Callbacks of the map_view view (filled in by its own work item)."""
+"""Callbacks of the map view: draw once, then patch values and outlines; clicks pick a unit."""
 
 from __future__ import annotations
 
-from dash import Dash
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import ids
+from dashboard.charts.map_view import (
+    MapData,
+    headline_figures,
+    map_table,
+    map_texts,
+    measure_for,
+    prepare_map_data,
+    profile_targets,
+    selected_updates,
+    unit_for_location,
+    value_updates,
+    web_map_figure,
+)
 from dashboard.datastore import DataStore
+from dashboard.selection import Selection
+from layouts.chart_card import data_table
+from layouts.map_view import headline_list, profile_links
 
 
-def register(app: Dash, store: DataStore) -> None:
-    """Nothing to register yet."""
+def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
+    """The filter widgets' values as a Selection (the measure falls back to the default)."""
+    selection = Selection(tuple(unit_values or ()), year_value or None, measure_value)
+    return Selection(selection.units, selection.year, measure_for(selection))
+
+
+def drawn_state(data: MapData, selection: Selection) -> dict[str, Any]:
+    """What a figure shows, small enough to keep in the page's own store."""
+    measure_id, year = data.key(selection)
+    return {"measure": measure_id, "year": year, "units": list(selection.units)}
+
+
+def map_figure_update(
+    data: MapData, selection: Selection, drawn: Mapping[str, Any] | None
+) -> tuple[Any, Any]:
+    """(figure or Patch, new drawn state) for the map, given what the browser already has.
+
+    The first call of a page sends the whole figure, whose boundaries are only a URL. Later
+    calls send a Patch: new values of the value traces when the measure or year changed, new
+    outlines when the units changed, nothing at all when nothing did.
+    """
+    state = drawn_state(data, selection)
+    if not drawn:
+        return web_map_figure(data, selection), state
+    patch = Patch()
+    changed = False
+    if (drawn.get("measure"), drawn.get("year")) != (state["measure"], state["year"]):
+        for index, properties in value_updates(data, selection).items():
+            for name, value in properties.items():
+                patch["data"][index][name] = value
+        title = data.colorbar_titles[state["measure"]]
+        patch["layout"]["coloraxis"]["colorbar"]["title"]["text"] = title
+        changed = True
+    if list(drawn.get("units") or []) != state["units"]:
+        for index, properties in selected_updates(data.coverage, selection.units).items():
+            for name, value in properties.items():
+                patch["data"][index][name] = value
+        changed = True
+    if not changed:
+        return no_update, no_update
+    return patch, state
+
+
+def units_after_click(
+    data: MapData, click_data: Mapping[str, Any] | None, current: Sequence[str] | None
+) -> list[str] | None:
+    """The unit picker's new value after a click on the map (None: leave it as it is).
+
+    A click on a unit's area selects that unit alone; a second click on the only selected unit
+    clears the selection. Forces without a unit are not selectable.
+    """
+    points = (click_data or {}).get("points") or []
+    if not points:
+        return None
+    point = points[0]
+    unit_id = unit_for_location(data.coverage, str(point.get("location", "")))
+    if unit_id is None:
+        custom = point.get("customdata") or []
+        unit_id = str(custom[0]) if custom and custom[0] else None
+    if unit_id is None:
+        return None
+    return [] if list(current or []) == [unit_id] else [unit_id]
+
+
+def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> None:
+    """Wire the map; its frames are prepared here, once, unless the factory passes them in."""
+    data = map_data or prepare_map_data(store)
+
+    @app.callback(
+        Output(ids.MAP_AREA_GRAPH, "figure"),
+        Output(ids.MAP_DRAWN_STORE, "data"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        State(ids.MAP_DRAWN_STORE, "data"),
+    )
+    def draw_map(unit_values, year_value, measure_value, drawn):
+        selection = selection_from(unit_values, year_value, measure_value)
+        return map_figure_update(data, selection, drawn)
+
+    @app.callback(
+        Output(ids.MAP_TITLE_TEXT, "children"),
+        Output(ids.MAP_SUBTITLE_TEXT, "children"),
+        Output(ids.MAP_SUMMARY_TEXT, "children"),
+        Output(ids.MAP_SOURCE_TEXT, "children"),
+        Output(ids.MAP_HEADLINE_CONTAINER, "children"),
+        Output(ids.MAP_PROFILE_CONTAINER, "children"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
+    )
+    def describe_map(unit_values, year_value, measure_value):
+        selection = selection_from(unit_values, year_value, measure_value)
+        texts = map_texts(data.units_for(selection), selection, data.units, len(data.forces))
+        headlines = [(h.label, h.value_text, h.detail) for h in headline_figures(data, selection)]
+        return (
+            texts.title,
+            texts.subtitle,
+            texts.summary,
+            texts.source_line,
+            headline_list(headlines),
+            profile_links(profile_targets(data, selection)),
+        )
+
+    @app.callback(
+        Output(ids.MAP_TABLE_CONTAINER, "children"),
+        Output(ids.MAP_TABLE_CONTAINER, "hidden"),
+        Output(ids.MAP_AREA_CONTAINER, "hidden"),
+        Input(ids.MAP_VIEW_RADIO, "value"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
+    )
+    def switch_map_and_table(view, unit_values, year_value, measure_value):
+        """The table is built only while it is shown; the map stays drawn underneath."""
+        if view != "table":
+            if ctx.triggered_id not in (None, ids.MAP_VIEW_RADIO):
+                raise PreventUpdate
+            return no_update, True, False
+        selection = selection_from(unit_values, year_value, measure_value)
+        units = data.units_for(selection)
+        texts = map_texts(units, selection, data.units, len(data.forces))
+        table = data_table(map_table(units), f"{texts.title}: {texts.subtitle}")
+        return table, False, True
+
+    @app.callback(
+        Output(ids.FILTER_UNIT_DROPDOWN, "value", allow_duplicate=True),
+        Input(ids.MAP_AREA_GRAPH, "clickData"),
+        State(ids.FILTER_UNIT_DROPDOWN, "value"),
+        prevent_initial_call=True,
+    )
+    def select_clicked_unit(click_data, unit_values):
+        chosen = units_after_click(data, click_data, unit_values)
+        return no_update if chosen is None else chosen

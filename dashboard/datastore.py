@@ -10,11 +10,13 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from dashboard import schema
 from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS, citation, format_figure
+from dashboard.geography import load_boundaries
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,9 @@ class DataStore:
     sources: pd.DataFrame
     observations: pd.DataFrame
     data_dir: Path
+    # The 43 force areas as loaded GeoJSON (None when the store was loaded without them): kept
+    # here so that chart builders, which get only the store, can make self-contained map figures.
+    boundaries: dict[str, Any] | None = None
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -206,8 +211,11 @@ def _prepare_metrics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return metrics
 
 
-def load_store(data_dir: Path) -> DataStore:
-    """Read, validate and prepare every table in `data_dir`; raise DataError on any problem."""
+def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
+    """Read, validate and prepare every table in `data_dir`; raise DataError on any problem.
+
+    With `geo_path`, the force boundaries are loaded (and checked) too.
+    """
     tables = {spec.name: read_table(data_dir, spec) for spec in schema.TABLES}
     validate_tables(tables, data_dir)
     store = DataStore(
@@ -216,6 +224,7 @@ def load_store(data_dir: Path) -> DataStore:
         sources=tables["sources"].copy(),
         observations=_prepare_observations(tables),
         data_dir=data_dir,
+        boundaries=load_boundaries(geo_path) if geo_path is not None else None,
     )
     log.info(
         "loaded %d units, %d metrics, %d observations, %d sources from %s",

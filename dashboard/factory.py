@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from importlib import resources
 
@@ -29,17 +30,19 @@ from dashboard.charts import CHARTS
 from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.datastore import DataStore, load_store
 from dashboard.embed import choose_layout, install_frame_policy
-from dashboard.geography import BOUNDARY_URL
+from dashboard.geography import BOUNDARY_URL, load_boundaries, register_boundary_route
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from layouts.chart_card import chart_card
 from layouts.compare import compare_page
 from layouts.data_sources import data_page
+from layouts.map_view import map_page
 from layouts.embed import embed_shell
 from layouts.profile import profile_page
 from layouts.shell import page_shell
 from layouts.units import units_page
 
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
+BOUNDARY_FILE = "police_force_areas.geojson"
 APP_TITLE = "Violence Reduction Units dashboard"
 ATTRIBUTION = (
     "Figures: APCC 'PCCs Making a Difference: VRUs in Focus' (2020) and the official sources "
@@ -101,7 +104,11 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     """A ready-to-serve app; data is loaded (and validated) here unless a store is given."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    store = store or load_store(settings.data_dir)
+    geo_path = settings.geo_dir / BOUNDARY_FILE
+    store = store or load_store(settings.data_dir, geo_path)
+    if store.boundaries is None:
+        # Loaded once, here: the map's chart builder needs them for self-contained exports.
+        store = dataclasses.replace(store, boundaries=load_boundaries(geo_path))
     bootstrap_css = _bootstrap_css()
 
     app = dash.Dash(
@@ -117,6 +124,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     )
     app.index_string = INDEX_STRING
     _serve_vendor_css(app.server, bootstrap_css)
+    register_boundary_route(app.server, geo_path)
     serving.configure_static_serving(app, static_paths=[BOUNDARY_URL])
     serving.register_health_route(app.server, store)
     # One cache per app (per worker process, or shared through Redis): charts are pure functions
@@ -144,6 +152,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
             shell,
             embed_page,
             units_page(),
+            map_page(),
             data_page(0, []),
             profile_page(store.units.iloc[0].to_dict()),
             compare_page(()),

@@ -138,3 +138,19 @@ EMBED_TABLE_CONTAINER = "embed-chart-table-container"
 EMBED_SOURCE_TEXT = "embed-chart-source-text"
 EMBED_PAGE_NOTICE = "embed-page-notice"
 EMBED_DASHBOARD_LINK = "embed-dashboard-link"
+
+
+# Map view (home, "/"): its own graph, because measure and year changes patch the drawn figure
+# instead of rebuilding it (the generic chart cards rebuild theirs).
+MAP_AREA_GRAPH = "map-area-graph"
+MAP_AREA_CONTAINER = "map-area-container"
+MAP_DRAWN_STORE = "map-drawn-store"
+MAP_VIEW_RADIO = "map-view-radio"
+MAP_TABLE_CONTAINER = "map-table-container"
+MAP_TITLE_TEXT = "map-title-text"
+MAP_SUBTITLE_TEXT = "map-subtitle-text"
+MAP_SUMMARY_TEXT = "map-summary-text"
+MAP_SOURCE_TEXT = "map-source-text"
+MAP_HEADLINE_TITLE_TEXT = "map-headline-title-text"
+MAP_HEADLINE_CONTAINER = "map-headline-container"
+MAP_PROFILE_CONTAINER = "map-profile-container"

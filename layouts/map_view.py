@@ -2,10 +2,134 @@
 
 from __future__ import annotations
 
-from dash import html
+from collections.abc import Sequence
 
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.charts.map_view import BOUNDARY_SOURCE
 from layouts.pages import page_heading
+
+INTRO = (
+    "Each Violence Reduction Unit area is coloured by the measure chosen above; grey areas "
+    "have no unit. Hover over an area for its figure, period and source, and click it (or use "
+    "the Units picker) to select that unit: the headline figures and the other pages follow."
+)
+GRAPH_HEIGHT = "600px"
+
+
+def _view_switch() -> html.Fieldset:
+    return html.Fieldset(
+        [
+            html.Legend("Show the map as", className="visually-hidden"),
+            dbc.RadioItems(
+                id=ids.MAP_VIEW_RADIO,
+                options=[
+                    {"label": "Chart", "value": "chart"},
+                    {"label": "Table", "value": "table"},
+                ],
+                value="chart",
+                inline=True,
+                inputClassName="me-1",
+            ),
+        ],
+        className="mb-2 no-print",
+    )
+
+
+def map_card() -> html.Section:
+    """The map with its title, subtitle, summary, chart/table switch and source lines."""
+    return html.Section(
+        [
+            html.H2("Map of VRU areas", id=ids.MAP_TITLE_TEXT, className="h4 mb-1"),
+            html.P(id=ids.MAP_SUBTITLE_TEXT, className="text-body-secondary mb-1"),
+            html.P(id=ids.MAP_SUMMARY_TEXT, className="mb-2", **{"aria-live": "polite"}),
+            _view_switch(),
+            html.Div(
+                dcc.Graph(
+                    id=ids.MAP_AREA_GRAPH,
+                    # The page scrolls over the map; zoom stays on the map's own buttons.
+                    config={"displaylogo": False, "responsive": True, "scrollZoom": False},
+                    style={"height": GRAPH_HEIGHT},
+                ),
+                id=ids.MAP_AREA_CONTAINER,
+            ),
+            html.Div(id=ids.MAP_TABLE_CONTAINER, hidden=True),
+            html.P(id=ids.MAP_SOURCE_TEXT, className="small text-body-secondary mt-2 mb-1"),
+            html.P(
+                BOUNDARY_SOURCE,
+                className="small text-body-secondary mb-0",
+            ),
+        ],
+        className="chart-card border rounded p-3 mb-4",
+        **{"aria-labelledby": ids.MAP_TITLE_TEXT},
+    )
+
+
+def headline_card() -> html.Section:
+    """Headline figures for the current selection, and links to the chosen units' profiles."""
+    return html.Section(
+        [
+            html.H2("Headline figures", id=ids.MAP_HEADLINE_TITLE_TEXT, className="h4"),
+            html.Div(id=ids.MAP_HEADLINE_CONTAINER, **{"aria-live": "polite"}),
+            html.Div(id=ids.MAP_PROFILE_CONTAINER),
+        ],
+        className="border rounded p-3 mb-4 bg-light",
+        **{"aria-labelledby": ids.MAP_HEADLINE_TITLE_TEXT},
+    )
 
 
 def map_page() -> html.Div:
-    return html.Div(page_heading("Map of VRU areas", "The map is being built."))
+    """The home view; every figure and word in it is filled by callbacks/map_view.py."""
+    return html.Div(
+        [
+            *page_heading("Violence Reduction Units across England and Wales", INTRO),
+            # What the browser has drawn (measure, year, units): None until the first figure,
+            # so the callback knows whether to send a whole figure or only new values.
+            dcc.Store(id=ids.MAP_DRAWN_STORE, storage_type="memory"),
+            dbc.Row(
+                [
+                    dbc.Col(map_card(), xs=12, lg=8),
+                    dbc.Col(headline_card(), xs=12, lg=4),
+                ]
+            ),
+        ]
+    )
+
+
+def headline_list(headlines: Sequence[tuple[str, str, str]]) -> html.Dl:
+    """(label, figure, how it was made) as a description list: read in order by screen readers."""
+    items: list = []
+    for label, value_text, detail in headlines:
+        items.append(html.Dt(label, className="fw-semibold mb-0"))
+        items.append(
+            html.Dd(
+                [
+                    html.Span(value_text, className="fs-4 d-block"),
+                    html.Span(detail, className="small text-body-secondary"),
+                ],
+                className="mb-3",
+            )
+        )
+    return html.Dl(items, className="mb-0")
+
+
+def profile_links(targets: Sequence[tuple[str, str]]) -> list:
+    """Links to the chosen units' profiles, or a hint on how to choose one."""
+    if not targets:
+        return [
+            html.P(
+                "Click a unit's area on the map, or choose units above, to open a profile.",
+                className="small mb-0",
+            )
+        ]
+    return [
+        html.Ul(
+            [
+                html.Li(dcc.Link(f"Open {name} profile", href=f"/unit/{unit_id}"))
+                for unit_id, name in targets
+            ],
+            className="list-unstyled mb-0",
+        )
+    ]
