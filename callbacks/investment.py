@@ -1,11 +1,47 @@
-"""Callbacks of the investment view (filled in by its own work item)."""
+"""Callbacks of the investment view: notes under each chart and the units without a ratio."""
 
 from __future__ import annotations
 
-from dash import Dash
+from dash import MATCH, Dash, Input, Output, html
 
+from callbacks.trends import notes_list, register_fitted_heights, selection_from
+from dashboard import ids
+from dashboard.charts import charts_for_view
+from dashboard.charts.investment import caveats_for, gaps_table
 from dashboard.datastore import DataStore
+from layouts.chart_card import data_table
+
+GAPS = "gaps"
 
 
 def register(app: Dash, store: DataStore) -> None:
-    """Nothing to register yet."""
+    register_fitted_heights(app, [spec.name for spec in charts_for_view("investment")])
+
+    @app.callback(
+        Output(ids.investment_notes(MATCH), "children"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        Input(ids.investment_notes(MATCH), "id"),
+    )
+    def fill_notes(units, year, measure, notes_id):
+        """Reading notes under a chart; under the charts, the units left out and why."""
+        selection = selection_from(units, year, measure)
+        section = notes_id["chart"]
+        if section != GAPS:
+            return notes_list(caveats_for(selection), heading="How to read this chart")
+        gaps = gaps_table(store, selection)
+        if gaps.empty:
+            return html.P("Every chosen unit has a comparable pair of figures.")
+        words = "unit has" if len(gaps) == 1 else "units have"
+        return [
+            html.P(
+                f"{len(gaps)} {words} no funding and reach figures for the same period, so no "
+                "cost per person can be worked out. Each is listed with the reason."
+            ),
+            data_table(
+                gaps,
+                "Units without comparable funding and reach figures",
+                columns=["unit_name", "reason"],
+            ),
+        ]

@@ -1,11 +1,63 @@
-"""Callbacks of the trends view (filled in by its own work item)."""
+"""Callbacks of the trends view: notes under each chart, and graph heights that fit the chart."""
 
 from __future__ import annotations
 
-from dash import Dash
+from collections.abc import Iterable
 
+from dash import MATCH, Dash, Input, Output, html
+
+from dashboard import ids
+from dashboard.charts import charts_for_view
+from dashboard.charts.trends import NOTES
 from dashboard.datastore import DataStore
+from dashboard.measures import DEFAULT_MEASURE
+from dashboard.selection import Selection
+
+# Plotly ignores a figure's own height inside a responsive graph; the box must have it instead.
+FIT_HEIGHT_JS = """
+function (figure) {
+    var height = figure && figure.layout && figure.layout.height;
+    return {height: (height || 480) + "px"};
+}
+"""
+
+
+def selection_from(units: object, year: object, measure: object) -> Selection:
+    """The filter widgets' values as a Selection (empty choices mean all)."""
+    return Selection(tuple(units or ()), year or None, measure or DEFAULT_MEASURE)
+
+
+def notes_list(notes: Iterable[str], heading: str = "Notes and figures not drawn") -> list:
+    """A short heading and a bullet list, or nothing when there is nothing to say."""
+    items = [html.Li(note) for note in notes]
+    if not items:
+        return []
+    return [html.H3(heading, className="h6 mt-3 mb-1"), html.Ul(items, className="mb-0")]
+
+
+def register_fitted_heights(app: Dash, charts: Iterable[str]) -> None:
+    """Give each chart's graph box the height its figure asks for (tall small multiples)."""
+    for chart in charts:
+        app.clientside_callback(
+            FIT_HEIGHT_JS,
+            Output(ids.chart_graph(chart), "style"),
+            Input(ids.chart_graph(chart), "figure"),
+        )
 
 
 def register(app: Dash, store: DataStore) -> None:
-    """Nothing to register yet."""
+    register_fitted_heights(app, [spec.name for spec in charts_for_view("trends")])
+
+    @app.callback(
+        Output(ids.trends_notes(MATCH), "children"),
+        Input(ids.FILTER_UNIT_DROPDOWN, "value"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        Input(ids.trends_notes(MATCH), "id"),
+    )
+    def fill_notes(units, year, measure, notes_id):
+        """What the chart leaves out and why, listed under it as text for everyone to see."""
+        notes = NOTES.get(notes_id["chart"])
+        if notes is None:
+            return []
+        return notes_list(notes(store, selection_from(units, year, measure)))

@@ -154,3 +154,13 @@ MAP_SOURCE_TEXT = "map-source-text"
 MAP_HEADLINE_TITLE_TEXT = "map-headline-title-text"
 MAP_HEADLINE_CONTAINER = "map-headline-container"
 MAP_PROFILE_CONTAINER = "map-profile-container"
+
+
+# Trends and investment views: notes under each chart (figures not drawn, and why)
+def trends_notes(chart: str) -> dict[str, str]:
+    return {"type": "trends-notes-container", "chart": chart}
+
+
+def investment_notes(section: str) -> dict[str, str]:
+    """Notes under an investment chart, or (section "gaps") the units without a ratio."""
+    return {"type": "investment-notes-container", "chart": section}

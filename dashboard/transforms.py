@@ -6,6 +6,7 @@ cannot be computed is NaN with a `reason`, never 0.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,12 +16,21 @@ import pandas as pd
 from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS
 
 FUNDING_METRIC = "funding_home_office_vru"
+# Money a unit received or spent itself, in the order preferred when several match a reach figure.
+SPENDING_METRICS: tuple[str, ...] = (
+    "funding_home_office_vru",
+    "funding_invested_interventions",
+    "funding_total",
+)
 REACH_METRICS = {
     "all": "reach_total",
     "universal": "reach_universal",
     "targeted": "reach_targeted",
     "young_people": "reach_young_people",
+    "pupils": "reach_pupils",
 }
+# Reach type meaning "every reach type above": one ratio per unit and reach measure.
+ANY_REACH = "any"
 
 
 def financial_year_bounds(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -61,13 +71,36 @@ def observations_for(
     return observations.loc[keep]
 
 
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
+}  # fmt: skip
+UNSTATED_PERIOD = "not stated"
+
+
+def period_wording(label: object) -> str:
+    """'Phase One' -> 'phase 1': a period's wording reduced so that equal wordings compare equal."""
+    words = re.sub(r"[^\w/]+", " ", str(label).lower()).split()
+    return " ".join(_NUMBER_WORDS.get(word, word) for word in words)
+
+
 def same_period(a: pd.Series, b: pd.Series) -> bool:
-    """Two figures cover the same period: same financial year, same dates, or same wording."""
+    """Two figures cover the same period: same financial year, same dates, or same wording.
+
+    Wording alone ('phase 1', 'last year') only means the same stretch of time inside one
+    document, so it counts only when both figures come from the same source, and never when
+    the source says the period is not stated.
+    """
     if pd.notna(a["financial_year"]) and pd.notna(b["financial_year"]):
         return a["financial_year"] == b["financial_year"]
     if pd.notna(a["period_start"]) and pd.notna(b["period_start"]):
         return a["period_start"] == b["period_start"] and a["period_end"] == b["period_end"]
-    return a["period_label"] == b["period_label"]
+    wording = period_wording(a["period_label"])
+    if not wording or wording.startswith(UNSTATED_PERIOD):
+        return False
+    if a.get("source_id", None) != b.get("source_id", None):
+        return False
+    return wording == period_wording(b["period_label"])
 
 
 def ratio_qualifier(numerator: str, denominator: str) -> str:
@@ -97,6 +130,9 @@ def _figure_columns(row: pd.Series | None, prefix: str) -> dict[str, object]:
             f"{prefix}_period": pd.NA,
             f"{prefix}_citation": pd.NA,
             f"{prefix}_text": pd.NA,
+            f"{prefix}_metric": pd.NA,
+            f"{prefix}_label": pd.NA,
+            f"{prefix}_source": pd.NA,
         }
     return {
         f"{prefix}_value": float(row["value"]),
@@ -104,7 +140,131 @@ def _figure_columns(row: pd.Series | None, prefix: str) -> dict[str, object]:
         f"{prefix}_period": row["period_label"],
         f"{prefix}_citation": row["citation"],
         f"{prefix}_text": row["value_text"],
+        f"{prefix}_metric": row["metric_id"],
+        f"{prefix}_label": row.get("metric_label", row["metric_id"]),
+        f"{prefix}_source": row.get("source_short", pd.NA),
     }
+
+
+_STATUS_RANK = {"reported": 0, "provisional": 1}
+_QUALIFIER_RANK = {"exact": 0, "approximately": 1}
+REACH_TYPE_OF = {metric: reach_type for reach_type, metric in REACH_METRICS.items()}
+
+
+def _preference(row: pd.Series, metric_order: Sequence[str]) -> tuple[int, int, int]:
+    """Sort key for rival figures: reported, then exact, then the earlier metric in the order."""
+    metric = row["metric_id"]
+    return (
+        _STATUS_RANK.get(row["value_status"], 2),
+        _QUALIFIER_RANK.get(row["qualifier"], 2),
+        metric_order.index(metric) if metric in metric_order else len(metric_order),
+    )
+
+
+def _period_key(row: pd.Series) -> object:
+    if pd.notna(row["financial_year"]):
+        return row["financial_year"]
+    if pd.notna(row["period_start"]):
+        return (row["period_start"], row["period_end"])
+    return period_wording(row["period_label"])
+
+
+def _reach_metrics_for(reach_type: str) -> tuple[str, ...]:
+    if reach_type == ANY_REACH:
+        return tuple(REACH_METRICS.values())
+    return (REACH_METRICS[reach_type],)
+
+
+def _unit_pairs(
+    funding: pd.DataFrame,
+    reach: pd.DataFrame,
+    funding_metrics: Sequence[str],
+    reach_metrics: Sequence[str],
+) -> list[tuple[pd.Series, pd.Series]]:
+    """For each reach measure and period, the preferred reach figure with its preferred funding.
+
+    Rival figures for the same measure and period (two sources, a rounded and an exact one) give
+    one pair, not several, so a unit is never counted twice for one stretch of time.
+    """
+    best: dict[tuple[str, object], tuple[pd.Series, pd.Series]] = {}
+    for _, r in reach.iterrows():
+        matches = [f for _, f in funding.iterrows() if same_period(f, r)]
+        if not matches:
+            continue
+        f = min(matches, key=lambda row: _preference(row, funding_metrics))
+        key = (r["metric_id"], _period_key(r))
+        rival = best.get(key)
+        if rival is None or _preference(r, reach_metrics) < _preference(rival[1], reach_metrics):
+            best[key] = (f, r)
+    return list(best.values())
+
+
+def _pair_columns(f: pd.Series, r: pd.Series) -> dict[str, object]:
+    reached = float(r["value"])
+    return (
+        _figure_columns(f, "funding")
+        | _figure_columns(r, "reach")
+        | {
+            "reach_type": REACH_TYPE_OF.get(r["metric_id"], pd.NA),
+            "value": float(f["value"]) / reached if reached > 0 else np.nan,
+            "qualifier": ratio_qualifier(f["qualifier"], r["qualifier"]),
+            "period": f["period_label"],
+            "reason": "" if reached > 0 else "reach figure is zero",
+        }
+    )
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(str(value) for value in values))
+
+
+def _no_pair_reason(
+    funding: pd.DataFrame, reach: pd.DataFrame, reach_type: str, year: str | None
+) -> str:
+    """Why a unit has no ratio, in words a reader can check against the figures listed."""
+    when = f" in {year.replace('-', '/')}" if year else ""
+    kind = "" if reach_type in ("all", ANY_REACH) else reach_type.replace("_", " ") + " "
+    if funding.empty and reach.empty:
+        return f"no funding figure and no {kind}reach figure{when}"
+    if funding.empty:
+        return f"no funding figure{when}"
+    if reach.empty:
+        return f"no {kind}reach figure{when}"
+    funding = funding.sort_values("period_start", na_position="last")
+    reach = reach.sort_values("period_start", na_position="last")
+    return (
+        "periods differ: funding "
+        + ", ".join(_unique(funding["period_label"]))
+        + "; reach "
+        + ", ".join(_unique(reach["period_label"]))
+    )
+
+
+PAIR_COLUMNS = (
+    "unit_id", "metric_id", "metric_label", "value", "qualifier", "value_status",
+    "period_label", "period_start", "period_end", "financial_year", "source_id",
+    "source_short", "citation", "value_text",
+)  # fmt: skip
+
+
+def _spending_and_reach(
+    observations: pd.DataFrame,
+    funding_metrics: Sequence[str],
+    reach_metrics: Sequence[str],
+    year: str | None,
+) -> dict[str, pd.DataFrame]:
+    """The usable funding and reach figures, narrowed to the columns pairing reads, by unit.
+
+    Grouping once (instead of a mask per unit over the wide table) keeps this fast.
+    """
+    usable = observations[observations["value"].notna()]
+    usable = observations_for(usable, metrics=(*funding_metrics, *reach_metrics), year=year)
+    usable = usable[[c for c in PAIR_COLUMNS if c in usable.columns]]
+    return {str(unit): part for unit, part in usable.groupby("unit_id", sort=False)}
+
+
+def _empty_figures(observations: pd.DataFrame) -> pd.DataFrame:
+    return observations.iloc[0:0][[c for c in PAIR_COLUMNS if c in observations.columns]]
 
 
 def funding_per_person_reached(
@@ -112,64 +272,91 @@ def funding_per_person_reached(
     units: pd.DataFrame,
     *,
     reach_type: str = "all",
-    funding_metric: str = FUNDING_METRIC,
+    funding_metric: str | None = None,
+    funding_metrics: Sequence[str] = SPENDING_METRICS,
     year: str | None = None,
 ) -> pd.DataFrame:
     """Funding divided by people reached, per unit, only where both share unit and period.
 
-    One row per unit in `units`. Where no pair of figures matches, `value` is NaN and
-    `reason` says why (no funding figure, no reach figure, or the periods differ).
+    Any money the unit received or spent (`funding_metrics`, or just `funding_metric`) can be
+    paired with a reach figure of `reach_type` (or of every type, `ANY_REACH`) for the same
+    financial year, dates or wording. One row per unit in `units`: the preferred pair (reported
+    and exact figures first, then the order of `funding_metrics`), naming the funding and reach
+    measures used. Where no pair matches, `value` is NaN and `reason` says why (no funding
+    figure, no reach figure, or the periods differ).
     """
-    reach_metric = REACH_METRICS[reach_type]
-    usable = observations[observations["value"].notna()]
-    usable = observations_for(usable, metrics=(funding_metric, reach_metric), year=year)
+    funding_metrics = (funding_metric,) if funding_metric else tuple(funding_metrics)
+    reach_metrics = _reach_metrics_for(reach_type)
+    by_unit = _spending_and_reach(observations, funding_metrics, reach_metrics, year)
+    empty = _empty_figures(observations)
     rows = []
     for unit_id, unit_name in zip(units["unit_id"], units["name"], strict=True):
-        mine = usable[usable["unit_id"] == unit_id]
-        funding = mine[mine["metric_id"] == funding_metric]
-        reach = mine[mine["metric_id"] == reach_metric]
+        mine = by_unit.get(unit_id, empty)
+        funding = mine[mine["metric_id"].isin(funding_metrics)]
+        reach = mine[mine["metric_id"].isin(reach_metrics)]
         row: dict[str, object] = {"unit_id": unit_id, "unit_name": unit_name}
-        pair = next(
-            (
-                (f, r)
-                for _, f in funding.iterrows()
-                for _, r in reach.iterrows()
-                if same_period(f, r)
-            ),
-            None,
-        )
-        if pair is None:
-            if funding.empty and reach.empty:
-                reason = "no funding figure and no reach figure"
-            elif funding.empty:
-                reason = "no funding figure"
-            elif reach.empty:
-                reason = f"no {reach_type.replace('_', ' ')} reach figure"
-            else:
-                reason = (
-                    "periods differ: funding "
-                    + ", ".join(funding["period_label"])
-                    + "; reach "
-                    + ", ".join(reach["period_label"])
-                )
+        pairs = _unit_pairs(funding, reach, funding_metrics, reach_metrics)
+        if not pairs:
             first_f = funding.iloc[0] if not funding.empty else None
             first_r = reach.iloc[0] if not reach.empty else None
             row |= _figure_columns(first_f, "funding") | _figure_columns(first_r, "reach")
-            row |= {"value": np.nan, "qualifier": pd.NA, "period": pd.NA, "reason": reason}
-        else:
-            f, r = pair
-            row |= _figure_columns(f, "funding") | _figure_columns(r, "reach")
-            reached = float(r["value"])
             row |= {
-                "value": float(f["value"]) / reached if reached > 0 else np.nan,
-                "qualifier": ratio_qualifier(f["qualifier"], r["qualifier"]),
-                "period": f["period_label"],
-                "reason": "" if reached > 0 else "reach figure is zero",
+                "reach_type": pd.NA if reach_type == ANY_REACH else reach_type,
+                "value": np.nan,
+                "qualifier": pd.NA,
+                "period": pd.NA,
+                "reason": _no_pair_reason(funding, reach, reach_type, year),
             }
+        else:
+            f, r = min(
+                pairs,
+                key=lambda pair: (
+                    _preference(pair[1], reach_metrics),
+                    _preference(pair[0], funding_metrics),
+                    -(pair[1]["period_end"].value if pd.notna(pair[1]["period_end"]) else 0),
+                ),
+            )
+            row |= _pair_columns(f, r)
         rows.append(row)
     result = pd.DataFrame(rows)
     result["value"] = result["value"].astype(float)
     return result
+
+
+def funding_reach_pairs(
+    observations: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    reach_type: str = ANY_REACH,
+    funding_metrics: Sequence[str] = SPENDING_METRICS,
+    year: str | None = None,
+) -> pd.DataFrame:
+    """Every comparable funding/reach pair: one row per unit, reach measure and period.
+
+    Unlike `funding_per_person_reached` (one row per unit), a unit with, say, universal and
+    targeted reach for the same year gets a row for each, so both can be drawn and labelled.
+    Units without any pair get no row here; ask `funding_per_person_reached` for the reason.
+    """
+    funding_metrics = tuple(funding_metrics)
+    reach_metrics = _reach_metrics_for(reach_type)
+    by_unit = _spending_and_reach(observations, funding_metrics, reach_metrics, year)
+    empty = _empty_figures(observations)
+    rows = []
+    for unit_id, unit_name in zip(units["unit_id"], units["name"], strict=True):
+        mine = by_unit.get(unit_id, empty)
+        funding = mine[mine["metric_id"].isin(funding_metrics)]
+        reach = mine[mine["metric_id"].isin(reach_metrics)]
+        for f, r in _unit_pairs(funding, reach, funding_metrics, reach_metrics):
+            rows.append({"unit_id": unit_id, "unit_name": unit_name} | _pair_columns(f, r))
+    columns = ["unit_id", "unit_name", *_pair_columns_template()]
+    result = pd.DataFrame(rows, columns=columns)
+    result["value"] = result["value"].astype(float)
+    return result
+
+
+def _pair_columns_template() -> list[str]:
+    figure = list(_figure_columns(None, "funding")) + list(_figure_columns(None, "reach"))
+    return [*figure, "reach_type", "value", "qualifier", "period", "reason"]
 
 
 def change_from_baseline(observations: pd.DataFrame) -> pd.DataFrame:
@@ -304,6 +491,7 @@ def overview_sentence(overview: pd.DataFrame, year: str | None, total_units: int
         f"Showing {len(overview)} of {total_units} units; {with_funding} have a Home Office VRU "
         f"funding figure {period}."
     )
+
 
 # --- Unit profile and compare views ---------------------------------------------------------
 
@@ -628,6 +816,73 @@ def unit_area_frame(coverage: pd.DataFrame, units: pd.DataFrame, unit_id: str) -
     frame["value"] = np.where(frame["unit_id"].eq(unit_id).fillna(False), 1.0, np.nan)
     frame["hover_text"] = frame["unit_name"].fillna("").astype(str)
     return frame
+
+
+# --- Trends and investment views ------------------------------------------------------------
+
+# A figure covering more than about a year (a pooled share, a multi-year total) is not a point
+# of an annual series; 13 months leaves room for 'year ending' periods of 366 days.
+LONGEST_POINT_DAYS = 400
+
+
+def undrawable_reason(row: pd.Series) -> str:
+    """Why a figure cannot be a point on a time axis ('' when it can)."""
+    if row["value_status"] == "chart_only" or pd.isna(row["value"]):
+        page = f" p. {int(row['page'])}" if pd.notna(row.get("page", pd.NA)) else ""
+        return f"shown only as a chart in {row['source_short']}{page}, values not published"
+    if pd.isna(row["period_end"]):
+        return "the source gives no dates for its period"
+    if pd.isna(row["period_start"]):
+        return "its period has an end date but no start date"
+    if (row["period_end"] - row["period_start"]).days > LONGEST_POINT_DAYS:
+        return "it covers several years at once, not one year"
+    return ""
+
+
+def time_points(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split figures into those drawable on a time axis and the rest, each with its reason.
+
+    Drawn figures are placed at the end of their period (the 'year ending' date) and keep their
+    `series`: a line may only join figures of one unit, metric and series. Figures without a
+    series get a series of their own source, so they are never joined to another release.
+    """
+    result = frame.copy()
+    result["reason"] = [undrawable_reason(row) for _, row in result.iterrows()]
+    result["series_key"] = result["series"].fillna(result["source_id"]).astype(str)
+    result["x"] = result["period_end"]
+    drawn = result[result["reason"] == ""].sort_values(["unit_id", "metric_id", "series_key", "x"])
+    return drawn, result[result["reason"] != ""]
+
+
+def preferred_figures(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """One figure per group of `keys` (e.g. unit, metric, financial year), others mentioned.
+
+    Where sources disagree or repeat each other, the reported, exact figure is kept (then the
+    one listed first); the rivals are written into `also_reported`, never averaged or dropped.
+    """
+    keys = list(keys)
+    ranked = frame.assign(
+        _status=frame["value_status"].map(_STATUS_RANK).fillna(2),
+        _qualifier=frame["qualifier"].map(_QUALIFIER_RANK).fillna(2),
+        _mention=frame["value_text"].astype(str) + " (" + frame["source_short"].astype(str) + ")",
+    ).sort_values(["_status", "_qualifier"], kind="stable")
+    first = ~ranked.duplicated(keys, keep="first")
+    rivals = ranked[~first].groupby(keys, dropna=False, sort=False)["_mention"].agg("; ".join)
+    kept = ranked[first]
+    also = pd.Series(
+        [
+            rivals.get(tuple(k) if len(keys) > 1 else k[0], "")
+            for k in kept[keys].itertuples(index=False)
+        ],
+        index=kept.index,
+        dtype="string",
+    )
+    return (
+        kept.assign(also_reported=also)
+        .drop(columns=["_status", "_qualifier", "_mention"])
+        .sort_index()
+    )
+
 
 def unit_sources(
     figures: pd.DataFrame,

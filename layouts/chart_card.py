@@ -23,6 +23,17 @@ TABLE_LABELS: Mapping[str, str] = {
     "note": "Note",
     "geography": "Geography",
     "series": "Series",
+    # trends and investment views
+    "panel": "Area and measure",
+    "series_name": "Series (release)",
+    "before_text": "Before",
+    "baseline_period_label": "Compared with",
+    "change_text": "Change",
+    "also_reported": "Also reported",
+    "reach_label": "Reach measure",
+    "funding_label": "Funding measure",
+    "funding_text": "Funding",
+    "reach_text": "People reached",
 }
 
 

@@ -1,4 +1,4 @@
-"""Investment against reach: funding per person reached, ranked, with the gaps listed."""
+"""Investment against reach: funding set against people reached, for matching periods only."""
 
 from __future__ import annotations
 
@@ -11,116 +11,297 @@ from dashboard.charts.base import (
     period_words,
     source_line_for,
     subtitle_for,
+    units_words,
 )
+from dashboard.charts.trends import short_names
 from dashboard.datastore import DataStore
 from dashboard.figures.ranked_bar import build_ranked_bar
+from dashboard.figures.scatter_reach import build_reach_scatter
+from dashboard.figures.theme import PALETTE
 from dashboard.formatting import format_figure
+from dashboard.schema import NATIONAL
 from dashboard.selection import Selection
 
-REACH_WORDS = {"all": "all people reached", "universal": "universal reach",
-               "targeted": "targeted reach", "young_people": "young people reached"}  # fmt: skip
+ANY = transforms.ANY_REACH
+REACH_WORDS = {
+    "all": "all people reached",
+    "universal": "universal reach",
+    "targeted": "targeted reach",
+    "young_people": "young people reached",
+    "pupils": "pupils reached",
+    ANY: "people reached (every reach type)",
+}
+REACH_SHORT = {
+    "all": "everyone reached",
+    "universal": "universal",
+    "targeted": "targeted",
+    "young_people": "young people",
+    "pupils": "pupils",
+}
+REACH_COLOURS = {
+    "universal": PALETTE[0],
+    "targeted": PALETTE[1],
+    "young_people": PALETTE[2],
+    "pupils": PALETTE[3],
+    "all": PALETTE[4],
+}
+NATIONAL_GROUP = "All units (national programme)"
+NATIONAL_NAME = "All units (national)"
+TABLE_COLUMNS = [
+    "unit_name",
+    "reach_label",
+    "value_text",
+    "qualifier",
+    "period",
+    "funding_label",
+    "funding_text",
+    "reach_text",
+    "reason",
+    "citation",
+    "value",
+    "unit_id",
+    "source_short",
+]
 
 
 def reach_type_for(selection: Selection) -> str:
-    """The reach type from the measure in the link (e.g. reach_targeted), else all."""
+    """The reach type from the measure in the link (e.g. reach_targeted), else every type."""
     for reach_type, metric in transforms.REACH_METRICS.items():
         if selection.measure == metric:
             return reach_type
-    return "all"
+    return ANY
 
 
-def funding_per_person_table(store: DataStore, selection: Selection) -> pd.DataFrame:
-    """One row per chosen unit: the ratio with its qualifier, or the reason it is missing."""
+def _chosen_units(store: DataStore, selection: Selection) -> pd.DataFrame:
     units = store.units
     if selection.units:
         units = units[units["unit_id"].isin(selection.units)]
-    table = transforms.funding_per_person_reached(
-        store.observations, units, reach_type=reach_type_for(selection), year=selection.year
+    return units[["unit_id", "name"]]
+
+
+def _short(store: DataStore) -> dict[str, str]:
+    return short_names(store) | {NATIONAL: NATIONAL_NAME}
+
+
+def pairs_table(store: DataStore, selection: Selection) -> pd.DataFrame:
+    """Every comparable pair for the chosen units (plus the national programme when no unit
+    is chosen, as a reference), with words, hover text and citations ready for drawing."""
+    reach_type = reach_type_for(selection)
+    pairs = transforms.funding_reach_pairs(
+        store.observations,
+        _chosen_units(store, selection),
+        reach_type=reach_type,
+        year=selection.year,
     )
-    table["value_text"] = [
-        format_figure(v, "gbp", q) if pd.notna(v) else f"no data: {r}"
-        for v, q, r in zip(table["value"], table["qualifier"], table["reason"], strict=True)
-    ]
-    table["hover_text"] = [
-        f"{name}<br>{text} per person<br>funding {f} ({fp}) ÷ reach {r} ({rp})<br>{fc}; {rc}"
-        for name, text, f, fp, r, rp, fc, rc in zip(
-            table["unit_name"],
-            table["value_text"],
-            table["funding_text"],
-            table["funding_period"],
-            table["reach_text"],
-            table["reach_period"],
-            table["funding_citation"],
-            table["reach_citation"],
-            strict=True,
+    if not selection.units:
+        national = transforms.funding_reach_pairs(
+            store.observations,
+            pd.DataFrame({"unit_id": [NATIONAL], "name": ["National programme (all units)"]}),
+            reach_type="all" if reach_type == ANY else reach_type,
+            year=selection.year,
         )
+        pairs = pd.concat([pairs, national], ignore_index=True) if not national.empty else pairs
+    return _with_words(pairs, store, reach_type)
+
+
+def _with_words(pairs: pd.DataFrame, store: DataStore, reach_type: str) -> pd.DataFrame:
+    names = _short(store)
+    table = pairs.copy()
+    national = table["unit_id"] == NATIONAL
+    table["value_text"] = [
+        format_figure(round(v), "gbp", q)
+        for v, q in zip(table["value"], table["qualifier"], strict=True)
+    ]
+    table["label"] = [
+        f"{names[u]}: {REACH_SHORT.get(r, r)}, {p}"
+        for u, r, p in zip(table["unit_id"], table["reach_type"], table["period"], strict=True)
+    ]
+    table["point_label"] = [names[u] for u in table["unit_id"]]
+    if reach_type == ANY:
+        table["group"] = table["reach_type"].map(lambda r: REACH_WORDS.get(r, str(r)).capitalize())
+    else:
+        table["group"] = "Units"
+    table.loc[national, "group"] = NATIONAL_GROUP
+    table["hover_text"] = [
+        f"<b>{row['unit_name']}</b><br>{row['value_text']} per person"
+        f" ({REACH_SHORT.get(row['reach_type'], '')})"
+        f"<br>{row['funding_label']}: {row['funding_text']} ({row['funding_period']})"
+        f"<br>÷ {row['reach_label']}: {row['reach_text']} ({row['reach_period']})"
+        f"<br>{row['funding_citation']}; {row['reach_citation']}"
+        for _, row in table.iterrows()
     ]
     table["citation"] = [
-        "; ".join(str(c) for c in (fc, rc) if pd.notna(c))
-        for fc, rc in zip(table["funding_citation"], table["reach_citation"], strict=True)
+        "; ".join(dict.fromkeys(str(c) for c in (f, r) if pd.notna(c)))
+        for f, r in zip(table["funding_citation"], table["reach_citation"], strict=True)
     ]
-    table["source_short"] = table["citation"].str.extract(r"^([^,(]+)")[0].str.strip()
-    return table
+    table["source_short"] = [
+        "; ".join(dict.fromkeys(str(c) for c in (f, r) if pd.notna(c)))
+        for f, r in zip(table["funding_source"], table["reach_source"], strict=True)
+    ]
+    return table.sort_values(["value"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def gaps_table(store: DataStore, selection: Selection) -> pd.DataFrame:
+    """Chosen units with no comparable pair, and why (shown in a list under the charts)."""
+    reach_type = reach_type_for(selection)
+    per_unit = transforms.funding_per_person_reached(
+        store.observations,
+        _chosen_units(store, selection),
+        reach_type=reach_type,
+        year=selection.year,
+    )
+    gaps = per_unit[per_unit["value"].isna()].copy()
+    gaps["value_text"] = "no data"
+    gaps["qualifier"] = pd.NA
+    gaps["citation"] = [
+        "; ".join(dict.fromkeys(str(c) for c in (f, r) if pd.notna(c)))
+        for f, r in zip(gaps["funding_citation"], gaps["reach_citation"], strict=True)
+    ]
+    return gaps[["unit_id", "unit_name", "value_text", "qualifier", "reason", "citation"]]
+
+
+def _colours(reach_type: str) -> dict[str, str]:
+    colours = {NATIONAL_GROUP: PALETTE[6], "Units": PALETTE[0]}
+    if reach_type == ANY:
+        colours |= {REACH_WORDS[key].capitalize(): colour for key, colour in REACH_COLOURS.items()}
+    return colours
+
+
+def _source_line(table: pd.DataFrame) -> str:
+    if table.empty:
+        return source_line_for(table)
+    parts = sorted({part for cell in table["source_short"] for part in str(cell).split("; ")})
+    return source_line_for(pd.DataFrame({"source_short": parts}))
+
+
+def _count(number: int, word: str) -> str:
+    """'1 unit', '3 units'."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def _when(selection: Selection) -> str:
+    return f"in {period_words(selection)}" if selection.year else "across all periods"
+
+
+def _summary(
+    store: DataStore, selection: Selection, drawn: pd.DataFrame, gaps: pd.DataFrame
+) -> str:
+    reach_type = reach_type_for(selection)
+    units = drawn[drawn["unit_id"] != NATIONAL]
+    chosen = "chosen unit" if selection.units else "unit"
+    if units.empty:
+        return (
+            f"No {chosen} has a funding figure and a figure for {REACH_WORDS[reach_type]} for the "
+            f"same period {_when(selection)}; the list below the charts says why for each."
+        )
+    top = units.iloc[0]
+    unit_count = units["unit_id"].nunique()
+    total = unit_count + len(gaps)
+    return (
+        f"{unit_count} of {_count(total, chosen)} {'has' if unit_count == 1 else 'have'} funding "
+        f"and {REACH_WORDS[reach_type]} for the same period {_when(selection)}; the highest cost "
+        f"per person is {top['point_label']} at {top['value_text']} "
+        f"({REACH_SHORT.get(top['reach_type'])}, {top['period']}). "
+        f"{_count(len(gaps), chosen).capitalize()} without a comparable pair are listed below."
+    )
+
+
+def _caveats(reach_type: str) -> tuple[str, ...]:
+    lines = (
+        "A ratio is shown only where a funding figure and a reach figure belong to the same "
+        "unit and the same period (financial year, dates, or the same wording in one source).",
+        "The funding used is the unit's Home Office VRU grant, the money it invested in "
+        "interventions, or its total budget; the table names which.",
+        "Where either figure is a bound ('over', 'up to'), so is the ratio: a triangle "
+        "pointing up means the cost per person is at least this, pointing down at most this.",
+        "On the scatter, both axes are logarithmic; the dotted diagonals join points of equal "
+        "cost per person (£10, £100, £1,000 and £10,000).",
+    )
+    if reach_type == ANY:
+        lines += (
+            "Each ratio divides all of the funding by one group of people reached, so a unit "
+            "that reached several groups with the same money appears once per group. Choose a "
+            "reach type in Measure to see one group at a time.",
+        )
+    return lines
+
+
+def caveats_for(selection: Selection) -> tuple[str, ...]:
+    """How to read the investment charts for this selection (shown under each chart)."""
+    return _caveats(reach_type_for(selection))
 
 
 def funding_per_person_chart(store: DataStore, selection: Selection) -> ChartResult:
-    table = funding_per_person_table(store, selection)
     reach_type = reach_type_for(selection)
-    drawn = table[table["value"].notna()]
+    drawn = pairs_table(store, selection)
+    gaps = gaps_table(store, selection)
     figure = build_ranked_bar(
-        table, axis_title="Home Office VRU grant per person reached (£)", highlight=()
+        drawn,
+        label_column="label",
+        axis_title="£ per person reached",
+        group_column="group",
+        group_colours=_colours(reach_type),
+        empty_message="No unit has funding and reach for the same period in this selection",
     )
-    missing = len(table) - len(drawn)
-    if drawn.empty:
-        summary = (
-            f"No unit has a funding figure and a {REACH_WORDS[reach_type]} figure for the same "
-            f"period in {period_words(selection)}; the table lists why for each unit."
-        )
-    else:
-        top = drawn.sort_values("value", ascending=False).iloc[0]
-        summary = (
-            f"{len(drawn)} of {len(table)} units have funding and {REACH_WORDS[reach_type]} for "
-            f"the same period; the highest is {top['unit_name']} at {top['value_text']} per "
-            f"person ({top['period']}). {missing} units have no comparable pair."
-        )
-    columns = [
-        "unit_name",
-        "value_text",
-        "qualifier",
-        "period",
-        "funding_text",
-        "funding_period",
-        "reach_text",
-        "reach_period",
-        "reason",
-        "citation",
-        "value",
-        "unit_id",
-        "source_short",
-    ]
+    table = pd.concat([drawn, gaps.assign(value_text=[f"no data: {r}" for r in gaps["reason"]])])
     return ChartResult(
         chart="funding-per-person",
-        title="Home Office VRU funding per person reached",
+        title="Funding per person reached",
         subtitle=subtitle_for(
-            f"Grant ÷ {REACH_WORDS[reach_type]}",
-            "VRU areas with both figures",
+            f"£ per person: funding ÷ {REACH_WORDS[reach_type]}",
+            units_words(selection, store),
             period_words(selection),
         ),
-        source_line=source_line_for(drawn),
+        source_line=_source_line(drawn),
+        summary=_summary(store, selection, drawn, gaps),
+        figure=figure,
+        table=table.reindex(columns=TABLE_COLUMNS),
+        caveats=_caveats(reach_type),
+    )
+
+
+def funding_reach_chart(store: DataStore, selection: Selection) -> ChartResult:
+    reach_type = reach_type_for(selection)
+    drawn = pairs_table(store, selection)
+    gaps = gaps_table(store, selection)
+    figure = build_reach_scatter(drawn, colours=_colours(reach_type))
+    units = drawn[drawn["unit_id"] != NATIONAL]
+    if units.empty:
+        summary = _summary(store, selection, drawn, gaps)
+    else:
+        widest = units.sort_values("reach_value").iloc[-1]
+        summary = (
+            f"{_count(len(units), 'funding and reach pair')} for "
+            f"{_count(units['unit_id'].nunique(), 'unit')} {_when(selection)}; the widest reach is "
+            f"{widest['point_label']}'s {widest['reach_text']} "
+            f"({REACH_SHORT.get(widest['reach_type'])}) for {widest['funding_text']}."
+        )
+    return ChartResult(
+        chart="funding-reach-scatter",
+        title="Funding against people reached",
+        subtitle=subtitle_for(
+            f"Funding (£) and {REACH_WORDS[reach_type]}, same period",
+            units_words(selection, store),
+            period_words(selection),
+        ),
+        source_line=_source_line(drawn),
         summary=summary,
         figure=figure,
-        table=table[columns],
-        caveats=(
-            "A ratio is shown only where funding and reach share unit and period.",
-            "Where either figure is a bound ('over', 'up to'), so is the ratio.",
-        ),
+        table=drawn.reindex(columns=TABLE_COLUMNS),
+        caveats=_caveats(reach_type),
     )
 
 
 SPECS: tuple[ChartSpec, ...] = (
     ChartSpec(
+        name="funding-reach-scatter",
+        title="Funding against people reached",
+        view="investment",
+        build=funding_reach_chart,
+    ),
+    ChartSpec(
         name="funding-per-person",
-        title="Home Office VRU funding per person reached",
+        title="Funding per person reached",
         view="investment",
         build=funding_per_person_chart,
     ),

@@ -1,11 +1,24 @@
-"""Horizontal bars ranked by value, with qualifier-aware labels and hover."""
+"""Horizontal bars ranked by value, with qualifier-aware labels, bound markers and hover."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import PALETTE, apply_theme, empty_figure
+from dashboard.figures.qualifier_marks import (
+    bound_marker_traces,
+    compact_empty,
+    labels_above_bars,
+    padded_text,
+    themed_layout,
+)
+from dashboard.figures.theme import PALETTE
+
+ROW_HEIGHT = 62
+BARGAP = 0.5
+BASE_HEIGHT = 150
 
 
 def build_ranked_bar(
@@ -18,32 +31,86 @@ def build_ranked_bar(
     axis_title: str = "",
     highlight: tuple[str, ...] = (),
     id_column: str = "unit_id",
+    group_column: str | None = None,
+    group_colours: Mapping[str, str] | None = None,
+    qualifier_column: str = "qualifier",
+    empty_message: str = "No comparable figures for this selection",
 ) -> go.Figure:
     """Bars for rows with a value, largest at the top; rows without a value are not drawn.
 
     The caller lists the undrawn rows (with reasons) beside the chart, so nothing is dropped
-    silently. Highlighted ids are drawn in a second colour.
+    silently. With `group_column` each group is its own coloured trace with a legend entry
+    (e.g. the reach type); otherwise highlighted ids are drawn in a second colour. Figures that
+    are bounds get a triangle at the bar's end pointing the way the true value may lie.
     """
-    drawn = frame[frame[value_column].notna()].sort_values(value_column)
+    drawn = frame[frame[value_column].notna()].sort_values(value_column, kind="stable")
     if drawn.empty:
-        return empty_figure("No comparable figures for this selection")
-    colours = [PALETTE[1] if key in highlight else PALETTE[0] for key in drawn[id_column]]
-    figure = go.Figure(
-        go.Bar(
-            x=drawn[value_column],
-            y=drawn[label_column],
-            orientation="h",
-            marker={"color": colours},
-            text=drawn[text_column],
-            textposition="auto",
-            hovertext=drawn[hover_column] if hover_column in drawn else drawn[text_column],
-            hoverinfo="text",
+        return compact_empty(empty_message)
+    labels = list(drawn[label_column])
+    hover = drawn[hover_column] if hover_column in drawn else drawn[text_column]
+    qualifiers = drawn.get(qualifier_column, None)
+    texts = (
+        padded_text(drawn[text_column], qualifiers)
+        if qualifiers is not None
+        else drawn[text_column]
+    )
+    drawn = drawn.assign(_text=list(texts), _hover=list(hover))
+    figure = go.Figure()
+    if group_column:
+        colours = dict(group_colours or {})
+        for index, (group, part) in enumerate(drawn.groupby(group_column, sort=False)):
+            figure.add_trace(
+                _bars(part, label_column, value_column, colours.get(group, PALETTE[index % 7]))
+            )
+            figure.data[-1].name = str(group)
+        showlegend = True
+    else:
+        colours = [PALETTE[1] if key in highlight else PALETTE[0] for key in drawn[id_column]]
+        figure.add_trace(_bars(drawn, label_column, value_column, colours))
+        showlegend = False
+    if qualifiers is not None:
+        markers = bound_marker_traces(
+            list(drawn[value_column]), labels, list(qualifiers), hover=list(drawn["_hover"])
+        )
+        figure.add_traces(markers)
+        showlegend = showlegend or bool(markers)
+    top = float(drawn[value_column].max())
+    figure.update_layout(
+        themed_layout(
+            xaxis={"title": {"text": axis_title}, "range": [0, top * 1.6]},
+            yaxis={
+                "categoryorder": "array",
+                "categoryarray": labels,
+                "range": [-0.5, len(labels) - 0.2],
+                "showticklabels": False,
+            },
+            annotations=labels_above_bars(labels, labels, row_height=ROW_HEIGHT, bargap=BARGAP),
+            barmode="overlay",
+            bargap=BARGAP,
+            height=ROW_HEIGHT * len(drawn) + BASE_HEIGHT + (50 if showlegend else 0),
+            showlegend=showlegend,
+            legend={
+                "orientation": "h",
+                "yanchor": "top",
+                "y": -70 / (ROW_HEIGHT * len(drawn)),
+                "x": 0,
+                "traceorder": "normal",
+            },
+            margin={"l": 10, "r": 10, "t": 10, "b": 60},
         )
     )
-    apply_theme(figure)
-    figure.update_layout(
-        xaxis_title=axis_title,
-        height=max(300, 40 * len(drawn) + 120),
-        showlegend=False,
-    )
     return figure
+
+
+def _bars(part: pd.DataFrame, label_column: str, value_column: str, colour: object) -> go.Bar:
+    return go.Bar(
+        x=part[value_column],
+        y=part[label_column],
+        orientation="h",
+        marker={"color": colour, "line": {"color": "#212529", "width": 0.5}},
+        text=part["_text"],
+        textposition="outside",
+        cliponaxis=False,
+        hovertext=part["_hover"],
+        hoverinfo="text",
+    )
