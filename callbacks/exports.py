@@ -68,12 +68,12 @@ def embed_code_notice(snippet: str, copied: bool) -> list:
     """The embed code in a read-only box (selectable by keyboard), with what just happened."""
     lead = "Embed code copied. " if copied else ""
     return [
-        html.Label(
+        html.P(
             f"{lead}Paste this HTML into your page to show the chart with these filters:",
-            className="d-block mb-1",
+            className="mb-1",
         ),
-        dcc.Textarea(
-            value=snippet,
+        html.Textarea(
+            snippet,
             readOnly=True,
             rows=3,
             className="form-control form-control-sm font-monospace",

@@ -248,6 +248,10 @@ class ImageRenderer:
             self._start_locked()
 
     def _start_locked(self) -> None:
+        # kaleido and choreographer narrate every step at INFO, even from their exit handler
+        # after the app's log streams have closed; their warnings and errors still show.
+        for name in ("kaleido", "choreographer"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         _check_browser()
         kaleido.start_sync_server(
             n=self.tabs, mathjax=False, timeout=self.timeout, silence_warnings=True

@@ -72,25 +72,30 @@ def export_menu(chart: str, title: str) -> html.Div:
 
 def slides_bar() -> html.Div:
     """The view's 'Download slides' button; hidden on pages without charts."""
+    # The outer box carries `hidden`; the flex layout sits inside, because Bootstrap's d-flex
+    # (display: flex !important) would override the hidden attribute.
     return html.Div(
-        [
-            dbc.Button(
-                "Download slides (PowerPoint, 16:9)",
-                id=ids.EXPORT_SLIDES_BUTTON,
-                color="primary",
-                size="sm",
-                title="A slide per chart of this view with the current filters, speaker notes "
-                "and a slide of data caveats",
-            ),
-            dcc.Download(id=ids.EXPORT_SLIDES_DOWNLOAD),
-            html.Span(
-                id=ids.EXPORT_SLIDES_NOTICE,
-                role="status",
-                className="small text-body-secondary",
-                **{"aria-live": "polite"},
-            ),
-        ],
+        html.Div(
+            [
+                dbc.Button(
+                    "Download slides (PowerPoint, 16:9)",
+                    id=ids.EXPORT_SLIDES_BUTTON,
+                    color="primary",
+                    size="sm",
+                    title="A slide per chart of this view with the current filters, speaker notes "
+                    "and a slide of data caveats",
+                ),
+                dcc.Download(id=ids.EXPORT_SLIDES_DOWNLOAD),
+                html.Span(
+                    id=ids.EXPORT_SLIDES_NOTICE,
+                    role="status",
+                    className="small text-body-secondary",
+                    **{"aria-live": "polite"},
+                ),
+            ],
+            className="d-flex flex-wrap gap-2 align-items-center justify-content-end mb-2",
+        ),
         id=ids.EXPORT_SLIDES_CONTAINER,
-        className="d-flex flex-wrap gap-2 align-items-center justify-content-end mb-2 no-print",
+        className="no-print",
         hidden=True,
     )

@@ -1,0 +1,99 @@
+"""Downloads in headless Chromium: a chart's CSV and PNG, the view's slides, the embed code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import struct
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pptx import Presentation
+
+from dashboard.charts import charts_for_view
+
+pytestmark = pytest.mark.browser
+
+VIEW = "/investment" if charts_for_view("investment") else "/trends"
+
+
+def _first_card(page: Page, live_server, query: str = ""):
+    page.goto(f"{live_server.url}{VIEW}{query}")
+    card = page.locator("section.chart-card").filter(has=page.locator(".export-menu")).first
+    expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible()
+    return card
+
+
+def _download(page: Page, card, label: str, timeout: float = 120_000) -> Path:
+    card.locator(".export-menu .dropdown-toggle").click()
+    with page.expect_download(timeout=timeout) as info:
+        card.get_by_text(label, exact=True).click()
+    download = info.value
+    path = Path(download.path())
+    assert path.stat().st_size > 0
+    return path.rename(path.with_name(download.suggested_filename))
+
+
+def test_download_menu_gives_the_data_as_csv_with_the_filters_applied(
+    page: Page, live_server, console_errors
+):
+    card = _first_card(page, live_server, "?year=2019-20")
+    saved = _download(page, card, "Data as CSV")
+    assert re.fullmatch(r"vru-[a-z0-9-]+-2019-20\.csv", saved.name)
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    header = dict(row for row in rows[: rows.index([])] if row[0] != "Caveat")
+    assert "Financial year: 2019/20" in header["Filters"]
+    assert header["Sources"].startswith("Source")
+    expect(card.locator("[role=status]").first).to_contain_text("Downloaded")
+    assert console_errors == []
+
+
+def test_download_menu_gives_a_png_of_the_stated_size(page: Page, live_server, console_errors):
+    card = _first_card(page, live_server)
+    saved = _download(page, card, "PNG image, 1280 × 720 px")
+    data = saved.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (1280, 720)
+    assert saved.name.endswith("-1280x720.png")
+    assert console_errors == []
+
+
+def test_download_slides_gives_a_deck_of_the_view(page: Page, live_server, console_errors):
+    page.goto(f"{live_server.url}{VIEW}")
+    button = page.get_by_role("button", name=re.compile("Download slides"))
+    expect(button).to_be_visible()
+    with page.expect_download(timeout=180_000) as info:
+        button.click()
+    deck = Presentation(info.value.path())
+    slides = list(deck.slides)
+    assert slides[0].shapes.title.text.startswith("VRU briefing")
+    assert slides[-1].shapes.title.text.startswith("Data caveats")
+    assert info.value.suggested_filename.endswith(".pptx")
+    expect(page.locator("#export-slides-notice")).to_contain_text("slides")
+    assert console_errors == []
+
+
+def test_slides_button_is_hidden_on_pages_without_charts(page: Page, live_server, console_errors):
+    page.goto(f"{live_server.url}/units")
+    expect(page.locator("#units-overview-table")).to_be_visible()
+    expect(page.locator("#export-slides-container")).to_be_hidden()
+    assert console_errors == []
+
+
+def test_embed_code_is_shown_and_copied_with_the_current_filters(
+    page: Page, live_server, console_errors
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    card = _first_card(page, live_server, "?year=2019-20")
+    card.locator(".export-menu .dropdown-toggle").click()
+    card.get_by_text("Show embed code (HTML)").click()
+    code = card.locator("textarea")
+    expect(code).to_have_value(re.compile(r'^<iframe src="http://127\.0\.0\.1:\d+/embed/[a-z-]+'))
+    expect(code).to_have_value(re.compile(r"year=2019-20"))
+    card.get_by_text("Copy embed code").click()
+    expect(card.locator("[role=status]").first).to_contain_text("Embed code copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("<iframe") and "/embed/" in copied
+    assert console_errors == []
