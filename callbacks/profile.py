@@ -44,9 +44,30 @@ def register(app: Dash, store: DataStore) -> None:
     coverage = unit_coverage(store.units, force_table(boundaries))
     units = store.units.set_index("unit_id", drop=False)
 
+    # The map has its own callback: the page would otherwise hold back the tables until the
+    # graph library has loaded.
     @app.callback(
         Output(ids.PROFILE_AREA_GRAPH, "figure"),
         Output(ids.PROFILE_AREA_TEXT, "children"),
+        Input(ids.URL_LOCATION, "pathname"),
+    )
+    def show_area_map(pathname):
+        unit_id = unit_from_path(pathname, store.unit_ids)
+        if unit_id is None:
+            raise PreventUpdate
+        name = str(units.loc[unit_id, "name"])
+        area = transforms.unit_area_frame(coverage, store.units, unit_id)
+        figure = build_unit_area_map(area, BOUNDARY_URL, unit_id=unit_id, unit_name=name)
+        forces = list(area.loc[area["unit_id"] == unit_id, "pfa_name"])
+        named = ("police force areas: " if len(forces) > 1 else "police force area: ") + ", ".join(
+            forces
+        )
+        return figure, (
+            f"Map of England and Wales: the area of {name} ({named}) is {AREA_MAP_KEY}. "
+            "The box at the top right enlarges London."
+        )
+
+    @app.callback(
         Output(ids.PROFILE_DETAILS_SOURCE_TEXT, "children"),
         Output(ids.PROFILE_FIGURES_CONTAINER, "children"),
         Output(ids.PROFILE_SOURCES_CONTAINER, "children"),
@@ -59,18 +80,6 @@ def register(app: Dash, store: DataStore) -> None:
         if unit_id is None:
             raise PreventUpdate
         unit = units.loc[unit_id]
-        area = transforms.unit_area_frame(coverage, store.units, unit_id)
-        figure = build_unit_area_map(
-            area, BOUNDARY_URL, unit_id=unit_id, unit_name=str(unit["name"])
-        )
-        names = list(area.loc[area["unit_id"] == unit_id, "pfa_name"])
-        forces = ("police force areas: " if len(names) > 1 else "police force area: ") + ", ".join(
-            names
-        )
-        area_text = (
-            f"Map of England and Wales: the area of {unit['name']} ({forces}) "
-            f"is {AREA_MAP_KEY}. The box at the top right enlarges London."
-        )
         figures = transforms.unit_figures(store.observations, unit_id, year=year_value)
         source_rows = transforms.unit_sources(
             figures,
@@ -97,16 +106,15 @@ def register(app: Dash, store: DataStore) -> None:
             else ""
         )
         return (
-            figure,
-            area_text,
             f"Leadership, area and model: {details}.",
             figure_tables(groups),
             sources_list(source_rows.to_dict("records")),
             notice,
         )
 
+    # Words and table, then the figure, in two callbacks: the words need not wait for the
+    # graph library to load. Both build the same chart, so they always agree.
     @app.callback(
-        Output(ids.profile_graph(MATCH), "figure"),
         Output(ids.profile_table(MATCH), "children"),
         Output(ids.profile_summary(MATCH), "children"),
         Output(ids.profile_subtitle(MATCH), "children"),
@@ -115,13 +123,26 @@ def register(app: Dash, store: DataStore) -> None:
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.profile_graph(MATCH), "id"),
     )
-    def fill_profile_chart(pathname, year_value, graph_id):
+    def fill_profile_chart_words(pathname, year_value, graph_id):
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
         result = build_chart(graph_id["chart"], store, Selection((unit_id,), year_value or None))
         table = data_table(result.table, f"{result.title}: {result.subtitle}")
-        return result.figure, table, result.summary, result.subtitle, result.source_line
+        return table, result.summary, result.subtitle, result.source_line
+
+    @app.callback(
+        Output(ids.profile_graph(MATCH), "figure"),
+        Input(ids.URL_LOCATION, "pathname"),
+        Input(ids.FILTER_YEAR_DROPDOWN, "value"),
+        Input(ids.profile_graph(MATCH), "id"),
+    )
+    def fill_profile_chart_figure(pathname, year_value, graph_id):
+        unit_id = unit_from_path(pathname, store.unit_ids)
+        if unit_id is None:
+            raise PreventUpdate
+        selection = Selection((unit_id,), year_value or None)
+        return build_chart(graph_id["chart"], store, selection).figure
 
     @app.callback(
         Output(ids.profile_graph_box(MATCH), "hidden"),
