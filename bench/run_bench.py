@@ -473,7 +473,13 @@ def record(base: str, layout: Any, max_pages: int = MAX_PAGES) -> Recording:
                         queue.append(found)
                         if kind != found:
                             seen_kinds.add(kind)
+                present = page.evaluate(
+                    "ids => ids.filter(id => document.getElementById(id) !== null)",
+                    [component_id for component_id, _ in changes],
+                )
                 for component_id, value in changes:
+                    if component_id not in present:  # e.g. an embed page has no filters
+                        continue
                     action[0] = f"change {component_id} on {path}"
                     page.evaluate(
                         "([id, value]) => window.dash_clientside.set_props(id, {value: value})",

@@ -56,8 +56,9 @@ COMPRESSIBLE = frozenset(
         "image/vnd.microsoft.icon",
     }
 )
-# Dynamic responses (callbacks, layout) keep flask-compress's fast levels, zstd 3 first.
-DYNAMIC_ALGORITHMS = ["zstd", "br", "gzip", "deflate"]
+# Dynamic responses (callbacks, layout) are left to flask-compress as Dash sets it up: it reads
+# its algorithms once, at Dash(compress=True), and its defaults are what we want (zstd level 3
+# first, then brotli 4 and gzip 6: fast enough to run on every answer).
 _ASSET_URL = re.compile(r'(?:src|href)="(/[^"?]+(?:\?[^"]*)?)"')
 
 
@@ -172,7 +173,6 @@ def configure_static_serving(app: dash.Dash, static_paths: Iterable[str] = ()) -
     once-only compression, not the year-long cache header. Needs `Dash(compress=True)`.
     """
     server = app.server
-    server.config["COMPRESS_ALGORITHM"] = DYNAMIC_ALGORITHMS
     state = ServingState(app)
     server.extensions[EXTENSION_KEY] = state
     fixed = frozenset(static_paths)

@@ -162,7 +162,7 @@ def test_callback_answers_are_compressed(client):
         headers={"Accept-Encoding": CHROMIUM_ENCODINGS},
     )
     assert response.status_code == 200
-    assert response.headers["Content-Encoding"] in ("zstd", "br", "gzip")
+    assert response.headers["Content-Encoding"] == "zstd"  # flask-compress default, level 3
     assert "response" in json.loads(_decode(response))
 
 
