@@ -48,7 +48,6 @@ accesslog = None  # a load balancer or proxy in front normally logs requests
 control_socket_disable = True
 # The heartbeat file on a RAM disk when there is one: containers' overlay disks can stall it.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
-forwarded_allow_ips = "127.0.0.1,::1"
 
 
 def when_ready(server) -> None:

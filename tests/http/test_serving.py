@@ -298,3 +298,18 @@ def test_callbacks_still_answer_when_the_cache_is_unreachable(real_store):
         response = client.post("/_dash-update-component", json=ROUTING_REQUEST)
         assert response.status_code == 200
         assert "response" in response.get_json()
+
+
+def test_gunicorn_refuses_to_start_on_bad_data_with_one_message(tmp_path):
+    env = {**os.environ, "VRU_DATA_DIR": str(tmp_path), "VRU_BIND": f"127.0.0.1:{_free_port()}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "app:server"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "vru-dashboard cannot start" in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr + done.stdout
