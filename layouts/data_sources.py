@@ -464,7 +464,7 @@ def accessibility_page() -> html.Div:
                         ),
                         html.Li(
                             "The map shows areas by colour; the same values, with their "
-                            "sources, are in the table beside it."
+                            "sources, are in the table the map can be switched to."
                         ),
                         html.Li(
                             "Linked source documents are published by others and may not meet "

@@ -58,7 +58,10 @@ def wait_until_settled(page: Page) -> None:
     """The view is drawn and Dash has no callback in flight."""
     expect(page.locator("#page-content-container h1")).to_be_visible(timeout=20_000)
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
+    # Generous: plotly.js is large and the test machine may be busy.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-dash-is-loading]')", timeout=90_000
+    )
 
 
 def axe_findings(page: Page) -> list[dict]:

@@ -25,7 +25,9 @@ def test_grid_lists_every_figure_with_its_source(
 ):
     total = len(real_store.observations)
     open_page(page, f"{live_server.url}/data")
-    expect(page.locator("#data-count-text")).to_have_text(f"All {total} figures are listed.")
+    expect(page.locator("#data-count-text")).to_have_text(
+        f"All {total} figures are listed.", timeout=20_000
+    )
     expect(page.locator(".ag-paging-row-summary-panel")).to_contain_text(str(total))
     first_row = page.locator(".ag-center-cols-container [role='row']").first
     expect(first_row).to_contain_text("Avon and Somerset")
@@ -43,7 +45,9 @@ def test_grid_follows_the_unit_and_year_filters(
     )
     open_page(page, f"{live_server.url}/data?unit=northumbria&year=2019-20")
     count = page.locator("#data-count-text")
-    expect(count).to_contain_text(f"{len(expected)} of {len(real_store.observations)} figures")
+    expect(count).to_contain_text(
+        f"{len(expected)} of {len(real_store.observations)} figures", timeout=20_000
+    )
     rows = page.locator(".ag-center-cols-container [role='row']")
     expect(rows).to_have_count(len(expected))
     for index in range(len(expected)):
@@ -59,7 +63,7 @@ def test_csv_download_has_the_rows_shown(page: Page, live_server, real_store, co
         real_store.observations, real_store.sources, units=("sussex",)
     )
     open_page(page, f"{live_server.url}/data?unit=sussex")
-    expect(page.locator("#data-count-text")).to_contain_text(f"{len(expected)} of")
+    expect(page.locator("#data-count-text")).to_contain_text(f"{len(expected)} of", timeout=20_000)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download these figures (CSV)").click()
     download = info.value
@@ -106,7 +110,7 @@ def test_methods_page_quotes_counts_from_the_data(
     expect(page.get_by_role("heading", level=2)).to_have_count(7)
     footer_nav = page.get_by_role("navigation", name="About this site")
     expect(footer_nav.get_by_role("link", name="Methods and data quality")).to_have_attribute(
-        "aria-current", "page"
+        "aria-current", "page", timeout=20_000
     )
     assert console_errors == []
 
@@ -115,11 +119,13 @@ def test_nav_marks_only_the_current_page(page: Page, live_server, console_errors
     open_page(page, f"{live_server.url}/data")
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Data and sources")).to_have_attribute(
-        "aria-current", "page"
+        "aria-current", "page", timeout=20_000
     )
     nav.get_by_role("link", name="Units").click()
     expect(page.locator("h1")).to_contain_text("Violence Reduction Units")
-    expect(nav.get_by_role("link", name="Units")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Units")).to_have_attribute(
+        "aria-current", "page", timeout=20_000
+    )
     expect(nav.locator("[aria-current]")).to_have_count(1)
     page.get_by_role("link", name="Accessibility statement").click()
     expect(page.locator("h1")).to_have_text("Accessibility statement")
