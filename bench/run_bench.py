@@ -170,6 +170,10 @@ def running(servers: list[Server]) -> Iterator[None]:
             start(server)
         yield
     finally:
+        for server in servers:  # all asked at once: each may take its graceful timeout
+            if server.process is not None and server.process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(server.process.pid, signal.SIGTERM)
         for server in servers:
             stop(server)
         signal.signal(signal.SIGTERM, previous)
@@ -383,6 +387,9 @@ class _Tracker:
         self.last_change = time.monotonic()
 
     def settle(self, page: Any, quiet: float = 0.6, timeout: float = 20.0) -> None:
+        """Wait until nothing has been in flight for `quiet` seconds, counted from now at the
+        earliest: the requests an action causes may start a moment after it."""
+        self.last_change = max(self.last_change, time.monotonic())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             page.wait_for_timeout(50)
@@ -517,8 +524,9 @@ def measure_page(base: str) -> dict[str, Any]:
                 rows.append(
                     {
                         "url": request.url.removeprefix(base),
-                        "body": sizes["responseBodySize"],
-                        "headers": sizes["responseHeadersSize"],
+                        # -1 (or less) means unknown, e.g. a blob: URL made in the page
+                        "body": max(0, sizes["responseBodySize"]),
+                        "headers": max(0, sizes["responseHeadersSize"]),
                         "encoding": (
                             response.headers.get("content-encoding", "") if response else ""
                         ),
