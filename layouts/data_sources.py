@@ -441,8 +441,8 @@ def accessibility_page() -> html.Div:
                     "to its table, checking the effect and the focus outline at each step."
                 ),
                 html.P(
-                    "Pages were also looked at 320 pixels wide (as at 400% zoom). They have not "
-                    "yet been tried with a range of screen readers."
+                    "The page checks run again with the window 320 pixels wide, as at 400% "
+                    "zoom. The pages have not yet been tried with a range of screen readers."
                 ),
             ),
             _section(

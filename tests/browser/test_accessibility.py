@@ -101,6 +101,34 @@ def test_page_has_no_serious_accessibility_findings(
     assert console_errors == []
 
 
+# At 320 CSS pixels (400% zoom of a 1280 px window, WCAG 1.4.10) wide tables must scroll in a
+# box a keyboard can reach. Known failure, to be fixed in its view (then drop the mark).
+NARROW_PAGES = [
+    pytest.param(
+        path,
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="profile figure tables scroll in a box that cannot take focus "
+            "(layouts/profile.py: use layouts.chart_card.scroll_region)",
+        ),
+    )
+    if path.startswith("/unit/")
+    else path
+    for path in PAGES
+]
+
+
+@pytest.mark.parametrize("path", NARROW_PAGES)
+def test_page_has_no_serious_findings_at_320_pixels_wide(
+    path: str, page: Page, live_server, console_errors
+):
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}{path}")
+    findings = axe_findings(page)
+    assert findings == [], report(findings, f"{path} at 320 px")
+    assert console_errors == []
+
+
 def test_no_findings_after_picking_a_unit_and_a_year(page: Page, live_server, console_errors):
     page.goto(f"{live_server.url}/data")
     wait_until_settled(page)
