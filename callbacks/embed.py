@@ -19,6 +19,7 @@ from layouts.chart_card import data_table
 from layouts.shell import notices
 
 # Where each view lives in the full dashboard, for the "Open in the VRU dashboard" link.
+FILL_HEIGHT = "clamp(240px, 60vh, 640px)"
 VIEW_PATHS = {"map": "/", "trends": "/trends", "investment": "/investment", "compare": "/compare"}
 
 
@@ -32,7 +33,7 @@ def dashboard_link(chart: str, selection: Selection) -> str:
 
 
 def embed_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[Any, ...]:
-    """Title, subtitle, summary, figure (as a dict), table, source line and dashboard link."""
+    """Title, subtitle, summary, figure (as a dict), graph style, table, source line, link."""
     result = build_chart(chart, store, selection)
     table = data_table(result.table, f"{result.title}: {result.subtitle}")
     return (
@@ -40,10 +41,17 @@ def embed_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[A
         result.subtitle,
         result.summary,
         result.figure.to_plotly_json(),
+        graph_style(result.figure.layout.height),
         table,
         result.source_line,
         dashboard_link(chart, selection),
     )
+
+
+def graph_style(figure_height: int | None) -> dict[str, str]:
+    """A chart with rows of its own (rankings, small multiples) keeps its height and the frame
+    scrolls; others fill most of the frame."""
+    return {"height": f"{int(figure_height)}px"} if figure_height else {"height": FILL_HEIGHT}
 
 
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
@@ -55,6 +63,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         Output(ids.EMBED_SUBTITLE_TEXT, "children"),
         Output(ids.EMBED_SUMMARY_TEXT, "children"),
         Output(ids.EMBED_CHART_GRAPH, "figure"),
+        Output(ids.EMBED_CHART_GRAPH, "style"),
         Output(ids.EMBED_TABLE_CONTAINER, "children"),
         Output(ids.EMBED_SOURCE_TEXT, "children"),
         Output(ids.EMBED_DASHBOARD_LINK, "href"),
@@ -67,7 +76,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         if chart not in CHARTS:
             message = f"There is no chart called '{chart or ''}'."
             figure = empty_figure("Chart not found")
-            return "Chart not found", "", message, figure, "", "", "/", []
+            return "Chart not found", "", message, figure, graph_style(None), "", "", "/", []
         selection, messages = parse_query(
             search, units=units, years=years, measures=MEASURE_IDS, default_measure=DEFAULT_MEASURE
         )

@@ -14,7 +14,7 @@ from dashboard.cache import cached, data_fingerprint, selection_key
 from dashboard.charts import CHARTS, build_chart, charts_for_view
 from dashboard.charts.base import ChartResult
 from dashboard.datastore import DataStore
-from dashboard.embed import embed_snippet
+from dashboard.embed import embed_height, embed_snippet
 from dashboard.measures import DEFAULT_MEASURE
 from dashboard.selection import Selection, to_query
 from layouts.exports import EMBED_KEY
@@ -155,7 +155,8 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         parts = urlsplit(href or "")
         origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         query = to_query(selection, default_measure=DEFAULT_MEASURE)
-        return embed_snippet(origin, chart, query, CHARTS[chart].title)
+        height = embed_height(build_chart(chart, store, selection).figure.layout.height)
+        return embed_snippet(origin, chart, query, CHARTS[chart].title, height)
 
     @app.callback(
         Output(ids.export_embed_button(MATCH), "content"),

@@ -24,6 +24,8 @@ LAYOUT_PATH = "/_dash-layout"
 # An origin as CSP writes it: scheme://host[:port], a wildcard host part, or '*'.
 _ORIGIN = re.compile(r"^(\*|https?://(\*\.)?[A-Za-z0-9.\-]+(:(\d+|\*))?)$")
 EMBED_HEIGHT_PX = 620  # of the iframe in the snippet: the chart, its words and the source line
+EMBED_WORDS_PX = 260  # title, subtitle, summary, table switch and source line around the chart
+EMBED_MAX_HEIGHT_PX = 2000
 
 
 def embed_chart_name(path: str | None, prefix: str = "/") -> str | None:
@@ -44,12 +46,21 @@ def embed_url(base_url: str, chart: str, search: str = "") -> str:
     return f"{base_url.rstrip('/')}{EMBED_PREFIX}{chart}{query}"
 
 
-def embed_snippet(base_url: str, chart: str, search: str, title: str) -> str:
+def embed_height(figure_height: int | None) -> int:
+    """Frame height for a chart: its own height plus room for its words, within sane bounds."""
+    if not figure_height:
+        return EMBED_HEIGHT_PX
+    return max(EMBED_HEIGHT_PX, min(int(figure_height) + EMBED_WORDS_PX, EMBED_MAX_HEIGHT_PX))
+
+
+def embed_snippet(
+    base_url: str, chart: str, search: str, title: str, height: int = EMBED_HEIGHT_PX
+) -> str:
     """The <iframe> code a user pastes into their page: responsive width, titled, lazy."""
     src = html.escape(embed_url(base_url, chart, search), quote=True)
     return (
         f'<iframe src="{src}" title="{html.escape(title, quote=True)}" width="100%" '
-        f'height="{EMBED_HEIGHT_PX}" style="border:0;max-width:100%" loading="lazy"></iframe>'
+        f'height="{height}" style="border:0;max-width:100%" loading="lazy"></iframe>'
     )
 
 

@@ -23,7 +23,7 @@ def embed_shell(attribution: str) -> html.Div:
                     dcc.Graph(
                         id=ids.EMBED_CHART_GRAPH,
                         config={"displaylogo": False, "responsive": True, "displayModeBar": False},
-                        style={"height": "clamp(240px, 60vh, 640px)"},
+                        style={"height": "clamp(240px, 60vh, 640px)"},  # until filled
                     ),
                     html.Details(
                         [

@@ -8,7 +8,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.charts.map_view import BOUNDARY_SOURCE
+from dashboard.charts.map_view import BOUNDARY_SOURCE, MAP_CHART
+from layouts.exports import export_menu
 from layouts.pages import page_heading
 
 INTRO = (
@@ -46,6 +47,7 @@ def map_card() -> html.Section:
             html.P(id=ids.MAP_SUBTITLE_TEXT, className="text-body-secondary mb-1"),
             html.P(id=ids.MAP_SUMMARY_TEXT, className="mb-2", **{"aria-live": "polite"}),
             _view_switch(),
+            export_menu(MAP_CHART, "Map of VRU areas"),
             html.Div(
                 dcc.Graph(
                     id=ids.MAP_AREA_GRAPH,

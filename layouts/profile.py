@@ -15,6 +15,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.charts import profile as profile_charts
 from dashboard.charts.base import ChartSpec
+from layouts.exports import export_menu
 
 NOT_NAMED = "not named in the source"
 FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -54,6 +55,7 @@ def profile_card(chart: str, title: str) -> html.Section:
                 ],
                 className="mb-2 no-print",
             ),
+            export_menu(chart, title),
             html.Div(
                 dcc.Graph(
                     id=ids.profile_graph(chart),

@@ -10,7 +10,13 @@ import pytest
 from dashboard import ids
 from dashboard.charts import CHARTS
 from dashboard.config import Settings
-from dashboard.embed import embed_chart_name, embed_snippet, frame_ancestors
+from dashboard.embed import (
+    EMBED_HEIGHT_PX,
+    embed_chart_name,
+    embed_height,
+    embed_snippet,
+    frame_ancestors,
+)
 from dashboard.factory import create_app
 
 ALLOWED = "http://127.0.0.2:8765"
@@ -91,3 +97,10 @@ def test_embed_chart_name_reads_the_path():
     assert embed_chart_name("/embed/area-map") == "area-map"
     assert embed_chart_name("/embed/") is None
     assert embed_chart_name("/trends") is None
+
+
+def test_embed_frames_make_room_for_tall_charts_within_bounds():
+    assert embed_height(None) == EMBED_HEIGHT_PX
+    assert embed_height(300) == EMBED_HEIGHT_PX
+    assert embed_height(900) == 900 + 260
+    assert embed_height(50_000) == 2000
