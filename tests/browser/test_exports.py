@@ -9,6 +9,7 @@ import struct
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
@@ -96,4 +97,15 @@ def test_embed_code_is_shown_and_copied_with_the_current_filters(
     expect(card.locator("[role=status]").first).to_contain_text("Embed code copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("<iframe") and "/embed/" in copied
+    assert console_errors == []
+
+
+def test_a_profile_chart_downloads_for_its_unit(page: Page, live_server, console_errors):
+    page.goto(f"{live_server.url}/unit/merseyside")
+    card = page.locator("section.chart-card").filter(has=page.locator(".export-menu")).first
+    expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible()
+    saved = _download(page, card, "Data as Excel (XLSX)")
+    assert saved.name.endswith("-merseyside.xlsx")
+    sheet = load_workbook(saved)["Data"]
+    assert sheet["A3"].value == "Filters" and "Units: Merseyside" in sheet["B3"].value
     assert console_errors == []
