@@ -60,7 +60,12 @@ def main() -> int:
     cases = [
         ("default view (map, no filters)", Selection(measure=DEFAULT_MEASURE), default_names),
         (
-            f"one unit ({args.unit}, every chart)",
+            f"one unit's profile page (/unit/{args.unit})",
+            Selection((args.unit,), None, DEFAULT_MEASURE),
+            [spec.name for spec in charts_for_view("profile")],
+        ),
+        (
+            f"one unit ({args.unit}, every chart: the CLI's export-slides --unit)",
             Selection((args.unit,), None, DEFAULT_MEASURE),
             list(CHARTS),
         ),
@@ -81,7 +86,9 @@ def main() -> int:
                 print(f"{label}, run {run + 1}: {seconds:.1f} s ({detail}); {len(deck) // 1024} KB")
                 if args.out:
                     args.out.mkdir(parents=True, exist_ok=True)
-                    name = "default" if selection.units == () else selection.units[0]
+                    name = (
+                        "default" if not selection.units else f"{selection.units[0]}-{len(names)}"
+                    )
                     (args.out / f"deck-{name}.pptx").write_bytes(deck)
             verdict = "within" if min(runs) <= 10 else "over"
             print(
