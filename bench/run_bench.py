@@ -397,6 +397,21 @@ class _Tracker:
                 return
 
 
+GRAPHS_DRAWN = """() => Array.from(document.querySelectorAll('.dash-graph'))
+    .every(graph => graph.querySelector('.js-plotly-plot') !== null)"""
+
+
+def wait_for_graphs(page: Any, timeout: float = 30.0) -> None:
+    """Wait until plotly has started drawing every graph on the page.
+
+    Why: plotly.js is parsed after the page's own scripts and only then fetches what its traces
+    need (the map's boundary file); that can come more than a second after the network went
+    quiet, so waiting for silence alone can stop counting too early.
+    """
+    with contextlib.suppress(Exception):  # a page without graphs, or one that never draws
+        page.wait_for_function(GRAPHS_DRAWN, timeout=timeout * 1000)
+
+
 def _filter_changes(layout: Any) -> list[tuple[str, Any]]:
     """(id, new value) for each dropdown of the page frame: one realistic change of each."""
     changes: list[tuple[str, Any]] = []
@@ -475,6 +490,8 @@ def record(base: str, layout: Any, max_pages: int = MAX_PAGES) -> Recording:
                 action[0] = f"load {path}"
                 page.goto(base + path, wait_until="load")
                 tracker.settle(page)
+                wait_for_graphs(page)
+                tracker.settle(page)
                 recording.pages.append(path)
                 for found in _internal_paths(page, base):
                     kind = _page_kind(found)
@@ -517,6 +534,8 @@ def measure_page(base: str) -> dict[str, Any]:
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.goto(base + "/", wait_until="load")
             tracker.settle(page, quiet=1.0)
+            wait_for_graphs(page)
+            tracker.settle(page, quiet=1.5)
             rows = []
             for request in finished:
                 sizes = request.sizes()

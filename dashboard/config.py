@@ -112,6 +112,13 @@ class Settings:
         "their inputs); false recomputes every answer.",
         _as_bool,
     )
+    asset_cache_dir: Path = _setting(
+        "VRU_ASSET_CACHE_DIR",
+        "build/compressed",
+        "Folder keeping scripts and styles compressed at start-up, so later starts reuse them "
+        "(relative paths start at the project folder; it may be read-only).",
+        _as_dir,
+    )
     bind: str = _setting(
         "VRU_BIND",
         "127.0.0.1:8050",

@@ -35,8 +35,8 @@ from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from layouts.chart_card import chart_card
 from layouts.compare import compare_page
 from layouts.data_sources import data_page
-from layouts.map_view import map_page
 from layouts.embed import embed_shell
+from layouts.map_view import map_page
 from layouts.profile import profile_page
 from layouts.shell import page_shell
 from layouts.units import units_page
@@ -125,7 +125,9 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     app.index_string = INDEX_STRING
     _serve_vendor_css(app.server, bootstrap_css)
     register_boundary_route(app.server, geo_path)
-    serving.configure_static_serving(app, static_paths=[BOUNDARY_URL])
+    serving.configure_static_serving(
+        app, static_paths=[BOUNDARY_URL], cache_dir=settings.asset_cache_dir
+    )
     serving.register_health_route(app.server, store)
     # One cache per app (per worker process, or shared through Redis): charts are pure functions
     # of the selection, so a result built for one user serves every other user.

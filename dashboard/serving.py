@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import logging
+import os
 import pkgutil
 import re
 import threading
@@ -34,13 +36,13 @@ VERSIONED_PREFIXES = ("/vendor/", "/_favicon.ico")
 EXTENSION_KEY = "vru_serving"
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium, Firefox and Safari send today
 
-# Levels for bodies compressed once per process and reused for every visitor. Measured on the
-# 1.7 MB of scripts of the first page: brotli 9 gives 332 KB in 0.9 s, brotli 11 305 KB in 11 s,
-# zstd 19 327 KB in 3.8 s (Dash's default zstd 3: 378 KB). On the 4.8 MB plotly bundle zstd 19
-# gives 1.18 MB in 1.8 s, brotli 9 1.23 MB in 0.5 s and brotli 11 1.11 MB in 12 s. So: brotli 9,
-# and zstd 19 for bodies over 1 MB; start-up stays a few seconds. The app's own few files (the
-# boundary GeoJSON, the Bootstrap CSS, assets/) take brotli 11: the 330 KB boundary file goes
-# from 92 KB at brotli 9 to 60 KB, for about a second of CPU once.
+# Levels for bodies compressed once and reused for every visitor. Measured here: on the 1.7 MB of
+# Dash scripts of the first page brotli 9 gives 332 KB in 0.9 s, brotli 11 305 KB in 11 s,
+# zstd 19 327 KB in 3.8 s (Dash's default zstd 3: 378 KB); on the 4.8 MB plotly bundle zstd 19
+# gives 1.18 MB in 1.8 s, brotli 9 1.23 MB in 0.5 s, brotli 11 1.11 MB in 12 s; on the 330 KB
+# boundary file brotli 9 92 KB, brotli 11 60 KB. So, at warm-up, everything the first page loads
+# and plotly.js get brotli 11, kept in a cache directory so that the 20-odd seconds are paid once
+# per installation; anything else asked for later gets brotli 9, or zstd 19 over 1 MB.
 LARGE_BODY = 1_000_000
 BROTLI_QUALITY = 9
 BROTLI_QUALITY_OWN_FILES = 11
@@ -86,11 +88,7 @@ def is_immutable_request(request: flask.Request) -> bool:
 
 def chosen_encoding(accept_encoding: str, size: int) -> str | None:
     """The encoding for a body compressed once: the smallest the client accepts in good time."""
-    offered = set()
-    for part in accept_encoding.lower().split(","):
-        name, _, quality = part.strip().partition(";")
-        if quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
-            offered.add(name.strip())
+    offered = accepted_encodings(accept_encoding)
     preference = ("zstd", "br", "gzip") if size > LARGE_BODY else ("br", "zstd", "gzip")
     return next((name for name in preference if name in offered), None)
 
@@ -98,7 +96,8 @@ def chosen_encoding(accept_encoding: str, size: int) -> str | None:
 def compress_body(body: bytes, encoding: str, *, strongest: bool = False) -> bytes:
     """Compress at the level chosen for a body compressed once and served many times.
 
-    `strongest` (the app's own small files) raises brotli to its slowest, smallest level.
+    `strongest` (what the first page loads, made at warm-up) raises brotli to its slowest,
+    smallest level.
     """
     if encoding == "br":
         return brotli.compress(
@@ -112,29 +111,68 @@ def compress_body(body: bytes, encoding: str, *, strongest: bool = False) -> byt
 
 
 class CompressedAssets:
-    """Compressed bodies of static files, keyed by content hash and encoding, kept per process.
+    """Compressed bodies of static files, keyed by content hash, encoding and level.
 
     Why: flask-compress compresses every response anew, so each first visit spent CPU on
     recompressing the 4.8 MB plotly bundle. These bodies never change while the process runs
     (their addresses are fingerprinted, or they are files read once at start-up), and the set
     of them is fixed by the installed packages, so the store is bounded without eviction.
+    With a `directory`, bodies are also written there and read back by later processes: the
+    slow brotli 11 of plotly.js (about 12 s) is then paid once per installation, not per start.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
         self._bodies: dict[tuple[str, str, bool], bytes] = {}
         self._lock = threading.Lock()
+        self.directory = directory
 
     def __len__(self) -> int:
         return len(self._bodies)
 
-    def get(self, body: bytes, encoding: str, *, strongest: bool = False) -> bytes:
-        key = (hashlib.blake2b(body, digest_size=16).hexdigest(), encoding, strongest)
+    @staticmethod
+    def digest(body: bytes) -> str:
+        return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+    def _path(self, key: tuple[str, str, bool]) -> Path | None:
+        if self.directory is None:
+            return None
+        digest, encoding, strongest = key
+        return self.directory / f"{digest}.{'max' if strongest else 'fast'}.{encoding}"
+
+    def find(self, digest: str, encoding: str, strongest: bool) -> bytes | None:
+        """A body compressed before, by this process or (from the directory) an earlier one."""
+        key = (digest, encoding, strongest)
         found = self._bodies.get(key)
+        path = self._path(key)
+        if found is None and path is not None:
+            with contextlib.suppress(OSError):
+                found = path.read_bytes()
+                with self._lock:
+                    self._bodies[key] = found
+        return found
+
+    def get(self, body: bytes, encoding: str, *, strongest: bool = False) -> bytes:
+        digest = self.digest(body)
+        found = self.find(digest, encoding, strongest)
         if found is None:
             found = compress_body(body, encoding, strongest=strongest)
+            key = (digest, encoding, strongest)
             with self._lock:
                 self._bodies[key] = found
+            self._write(key, found)
         return found
+
+    def _write(self, key: tuple[str, str, bool], data: bytes) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        try:  # a read-only directory (a container's image) just means no sharing
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        except OSError as error:
+            log.debug("compressed body not kept in %s: %s", self.directory, error)
 
 
 @dataclass
@@ -145,6 +183,15 @@ class ServingState:
     static_paths: frozenset[str] = frozenset()
     assets: CompressedAssets = field(default_factory=CompressedAssets)
     warmed: bool = False
+
+
+def accepted_encodings(accept_encoding: str) -> set[str]:
+    offered = set()
+    for part in accept_encoding.lower().split(","):
+        name, _, quality = part.strip().partition(";")
+        if quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            offered.add(name.strip())
+    return offered
 
 
 def _compressed_static(
@@ -164,12 +211,22 @@ def _compressed_static(
         return response
     response.direct_passthrough = False  # files from send_file are streamed otherwise
     body = response.get_data()
-    accepted = request.headers.get("Accept-Encoding", "")
-    # Brotli 11 beats zstd 19 on these files (60 KB against 68 KB on the boundary file).
-    encoding = chosen_encoding(accepted, 0 if strongest else len(body))
-    if encoding is None or len(body) < MIN_SIZE:
+    if len(body) < MIN_SIZE:
         return response
-    response.set_data(assets.get(body, encoding, strongest=strongest))
+    accepted = request.headers.get("Accept-Encoding", "")
+    # A brotli 11 body made at warm-up is the smallest there is: use it when the client can.
+    data = None
+    if "br" in accepted_encodings(accepted):
+        data = assets.find(assets.digest(body), "br", True)
+    if data is not None:
+        encoding = "br"
+    else:
+        # Brotli 11 beats zstd 19 on the app's own files (60 KB against 68 KB on the boundaries).
+        encoding = chosen_encoding(accepted, 0 if strongest else len(body))
+        if encoding is None:
+            return response
+        data = assets.get(body, encoding, strongest=strongest)
+    response.set_data(data)
     response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     etag, weak = response.get_etag()
@@ -180,7 +237,9 @@ def _compressed_static(
     return response
 
 
-def configure_static_serving(app: dash.Dash, static_paths: Iterable[str] = ()) -> ServingState:
+def configure_static_serving(
+    app: dash.Dash, static_paths: Iterable[str] = (), cache_dir: Path | None = None
+) -> ServingState:
     """Cache headers and once-only compression for fingerprinted files and the given paths.
 
     `static_paths` are addresses whose bodies are fixed for the life of the process but not
@@ -189,7 +248,7 @@ def configure_static_serving(app: dash.Dash, static_paths: Iterable[str] = ()) -
     """
     server = app.server
     fixed = frozenset(static_paths)
-    state = ServingState(app, static_paths=fixed)
+    state = ServingState(app, static_paths=fixed, assets=CompressedAssets(cache_dir))
     server.extensions[EXTENSION_KEY] = state
 
     def after_request(response: flask.Response) -> flask.Response:
@@ -246,12 +305,16 @@ def warm_up(server: flask.Flask) -> None:
     if state is None:
         return
     html = page.get_data(as_text=True)
+    # The first page's own files, at the strongest level, once per installation when there is
+    # a cache directory. Then plotly.js likewise: with brotli 11 it is 1.11 MB instead of 1.18.
     for url in [*_ASSET_URL.findall(html), *sorted(state.static_paths)]:
-        client.get(url, headers={"Accept-Encoding": BROWSER_ENCODINGS})
+        plain = client.get(url, headers={"Accept-Encoding": "identity"})
+        if plain.status_code == 200 and plain.mimetype in COMPRESSIBLE:
+            body = plain.get_data()
+            if len(body) >= MIN_SIZE:
+                state.assets.get(body, "br", strongest=True)
     for body in _lazy_plotly_bodies(state.app):
-        encoding = chosen_encoding(BROWSER_ENCODINGS, len(body))
-        if encoding and len(body) >= MIN_SIZE:
-            state.assets.get(body, encoding)
+        state.assets.get(body, "br", strongest=True)
     state.warmed = True
     log.info(
         "warmed up: %d compressed assets in %.1f s",

@@ -121,6 +121,24 @@ def test_a_bundle_is_compressed_once_per_process(app, client, page_assets):
     assert len(state.assets) == stored
 
 
+def test_compressed_bodies_are_reused_from_the_cache_directory(tmp_path, monkeypatch):
+    body = b"const answer = 42;\n" * 2000
+    first = serving.CompressedAssets(tmp_path).get(body, "br", strongest=True)
+    assert brotli.decompress(first) == body
+    monkeypatch.setattr(serving, "compress_body", lambda *a, **k: pytest.fail("recompressed"))
+    later = serving.CompressedAssets(tmp_path)  # another process, the same directory
+    assert later.get(body, "br", strongest=True) == first
+    assert later.find(later.digest(body), "br", True) == first
+
+
+def test_a_read_only_cache_directory_only_means_no_sharing(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    store = serving.CompressedAssets(blocker / "compressed")
+    body = b"body { color: black; }\n" * 100
+    assert brotli.decompress(store.get(body, "br")) == body
+
+
 def test_large_bundles_get_zstd_and_small_ones_brotli():
     assert serving.chosen_encoding(CHROMIUM_ENCODINGS, 5_000_000) == "zstd"
     assert serving.chosen_encoding(CHROMIUM_ENCODINGS, 200_000) == "br"
