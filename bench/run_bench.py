@@ -123,7 +123,7 @@ def start(server: Server) -> None:
         )
 
 
-def wait_ready(server: Server, path: str, timeout: float = 90.0) -> None:
+def wait_ready(server: Server, path: str, timeout: float = 240.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert server.process is not None
