@@ -55,6 +55,7 @@ def chart_source(chart: str) -> dict[str, str]:
 def chart_graph_box(chart: str) -> dict[str, str]:
     return {"type": "chart-figure-container", "chart": chart}
 
+
 # Unit profile (/unit/<unit_id>): its own chart cards, because the unit comes from the address,
 # not from the shared filters that the generic chart cards follow.
 PROFILE_AREA_GRAPH = "profile-area-graph"
