@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dash import MATCH, Dash, Input, Output, html
+from dash import ALL, Dash, Input, Output, State, html
 
 from callbacks.trends import notes_list, register_fitted_heights, selection_from
 from dashboard import ids
 from dashboard.charts import charts_for_view
 from dashboard.charts.investment import caveats_for, gaps_table
 from dashboard.datastore import DataStore
+from dashboard.selection import Selection
 from layouts.chart_card import data_table
 
 GAPS = "gaps"
@@ -18,30 +19,37 @@ def register(app: Dash, store: DataStore) -> None:
     register_fitted_heights(app, [spec.name for spec in charts_for_view("investment")])
 
     @app.callback(
-        Output(ids.investment_notes(MATCH), "children"),
+        Output(ids.investment_notes(ALL), "children"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        Input(ids.investment_notes(MATCH), "id"),
+        State(ids.investment_notes(ALL), "id"),
     )
-    def fill_notes(units, year, measure, notes_id):
-        """Reading notes under a chart; under the charts, the units left out and why."""
+    def fill_notes(units, year, measure, notes_ids):
+        """Reading notes under each chart and, under the charts, the units left out and why."""
         selection = selection_from(units, year, measure)
-        section = notes_id["chart"]
-        if section != GAPS:
-            return notes_list(caveats_for(selection), heading="How to read this chart")
-        gaps = gaps_table(store, selection)
-        if gaps.empty:
-            return html.P("Every chosen unit has a comparable pair of figures.")
-        words = "unit has" if len(gaps) == 1 else "units have"
         return [
-            html.P(
-                f"{len(gaps)} {words} no funding and reach figures for the same period, so no "
-                "cost per person can be worked out. Each is listed with the reason."
-            ),
-            data_table(
-                gaps,
-                "Units without comparable funding and reach figures",
-                columns=["unit_name", "reason"],
-            ),
+            gaps_section(store, selection)
+            if i["chart"] == GAPS
+            else notes_list(caveats_for(selection), heading="How to read this chart")
+            for i in notes_ids
         ]
+
+
+def gaps_section(store: DataStore, selection: Selection) -> list:
+    """The units without a comparable pair, as a sentence and a table (Unit, why missing)."""
+    gaps = gaps_table(store, selection)
+    if gaps.empty:
+        return [html.P("Every chosen unit has a comparable pair of figures.")]
+    words = "unit has" if len(gaps) == 1 else "units have"
+    return [
+        html.P(
+            f"{len(gaps)} {words} no funding and reach figures for the same period, so no "
+            "cost per person can be worked out. Each is listed with the reason."
+        ),
+        data_table(
+            gaps,
+            "Units without comparable funding and reach figures",
+            columns=["unit_name", "reason"],
+        ),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dash import MATCH, Dash, Input, Output, html
+from dash import ALL, Dash, Input, Output, State, html
 
 from dashboard import ids
 from dashboard.charts import charts_for_view
@@ -49,15 +49,19 @@ def register(app: Dash, store: DataStore) -> None:
     register_fitted_heights(app, [spec.name for spec in charts_for_view("trends")])
 
     @app.callback(
-        Output(ids.trends_notes(MATCH), "children"),
+        Output(ids.trends_notes(ALL), "children"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        Input(ids.trends_notes(MATCH), "id"),
+        State(ids.trends_notes(ALL), "id"),
     )
-    def fill_notes(units, year, measure, notes_id):
-        """What the chart leaves out and why, listed under it as text for everyone to see."""
-        notes = NOTES.get(notes_id["chart"])
-        if notes is None:
-            return []
-        return notes_list(notes(store, selection_from(units, year, measure)))
+    def fill_notes(units, year, measure, notes_ids):
+        """What each chart leaves out and why, listed under it as text for everyone to see.
+
+        One request fills every chart's notes (ALL, not MATCH): fewer round trips on load.
+        """
+        selection = selection_from(units, year, measure)
+        return [
+            notes_list(NOTES[i["chart"]](store, selection)) if i["chart"] in NOTES else []
+            for i in notes_ids
+        ]

@@ -201,8 +201,8 @@ def _summary(
         f"{unit_count} of {_count(total, chosen)} {'has' if unit_count == 1 else 'have'} funding "
         f"and {REACH_WORDS[reach_type]} for the same period {_when(selection)}; the highest cost "
         f"per person is {top['point_label']} at {top['value_text']} "
-        f"({REACH_SHORT.get(top['reach_type'])}, {top['period']}). "
-        f"{_count(len(gaps), chosen).capitalize()} without a comparable pair are listed below."
+        f"({REACH_SHORT.get(top['reach_type'])}, {top['period']}), and "
+        f"{_count(len(gaps), chosen)} without a comparable pair are listed below the charts."
     )
 
 

@@ -154,6 +154,16 @@ def short_units(store: DataStore, selection: Selection) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def and_also(sentence: str, clause: str) -> str:
+    """One sentence out of two: 'A.' + 'b.' -> 'A; b.' (summaries stay a single sentence)."""
+    return f"{sentence.rstrip('.')}; {clause.strip().rstrip('.')}."
+
+
+def _across(selection: Selection) -> str:
+    """'in financial year 2019/20' or 'across all years'."""
+    return f"in {period_words(selection)}" if selection.year else "across all years"
+
+
 def _fy(year: str) -> str:
     return year.replace("-", "/")
 
@@ -245,12 +255,13 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
         )
         if selection.year:
             hits = int(in_year.sum())
-            summary += (
-                f" {count(hits, 'figure')} {'covers' if hits == 1 else 'cover'} "
-                f"{_fy(selection.year)} and {'is' if hits == 1 else 'are'} drawn solid; the rest "
-                "are pale."
+            summary = and_also(
+                summary,
+                f"{count(hits, 'figure')} {'covers' if hits == 1 else 'cover'} "
+                f"{_fy(selection.year)} and {'is' if hits == 1 else 'are'} drawn solid, the rest "
+                "pale"
                 if hits
-                else f" None is dated to {_fy(selection.year)}, so all are drawn pale."
+                else f"none is dated to {_fy(selection.year)}, so all are drawn pale",
             )
     table = rows.assign(metric_label=rows["metric_label"])[
         [
@@ -346,8 +357,8 @@ def knife_before_after_chart(store: DataStore, selection: Selection) -> ChartRes
             )
         )
         if selection.year:
-            summary += (
-                f" These periods are undated, so the {_fy(selection.year)} filter does not apply."
+            summary = and_also(
+                summary, f"these periods are undated, so {_fy(selection.year)} does not apply"
             )
     table = rows[
         [
@@ -466,18 +477,19 @@ def _series_summary(drawn: pd.DataFrame, selection: Selection, store: DataStore,
     )
     if missing:
         names = short_names(store)
-        text += (
-            f" {' and '.join(names[u] for u in missing)}: no dated figures of this kind, so "
-            "only England and Wales is drawn for it."
+        text = and_also(
+            text,
+            f"{' and '.join(names[u] for u in missing)} has no dated figures of this kind",
         )
     if selection.year:
         start, end = transforms.financial_year_bounds(selection.year)
         hits = len(drawn[(drawn["x"] >= start) & (drawn["x"] <= end)])
-        text += (
-            f" {count(hits, 'figure')} {'ends' if hits == 1 else 'end'} in "
-            f"{_fy(selection.year)} (shaded)."
+        text = and_also(
+            text,
+            f"{count(hits, 'figure')} {'ends' if hits == 1 else 'end'} in "
+            f"{_fy(selection.year)} (shaded)"
             if hits
-            else f" No figure ends in {_fy(selection.year)} (shaded)."
+            else f"no figure ends in {_fy(selection.year)} (shaded)",
         )
     return text
 
@@ -605,7 +617,9 @@ def _exclusions_summary(drawn: pd.DataFrame, selection: Selection, store: DataSt
             f"; {' and '.join(names[u] for u in own)} {'has' if len(own) == 1 else 'have'} "
             "dated figures of its own (counts, which cannot be compared with rates)."
         )
-    return text + f"; {short_units(store, selection)}: no dated exclusion figures of its own."
+    return and_also(
+        text, f"{short_units(store, selection)} has no dated exclusion figures of its own"
+    )
 
 
 def exclusions_chart(store: DataStore, selection: Selection) -> ChartResult:
@@ -718,16 +732,16 @@ def funding_year_chart(store: DataStore, selection: Selection) -> ChartResult:
     )
     if annual.empty:
         summary = (
-            f"No yearly Home Office figure for {short_units(store, selection)} in "
-            f"{period_words(selection)}; any multi-year totals are listed below."
+            f"No yearly Home Office figure for {short_units(store, selection)} "
+            f"{_across(selection)}; any multi-year totals are listed below the chart."
         )
     else:
         top = annual.sort_values("value", kind="stable").iloc[-1]
         bounds = int(annual["is_lower_bound"].sum() + annual["is_upper_bound"].sum())
         units = annual["unit_id"].nunique()
         summary = (
-            f"{count(units, 'unit')} {'has' if units == 1 else 'have'} a yearly figure in "
-            f"{period_words(selection)}; the largest is {top['group']}'s {top['value_text']} "
+            f"{count(units, 'unit')} {'has' if units == 1 else 'have'} a yearly figure "
+            f"{_across(selection)}; the largest is {top['group']}'s {top['value_text']} "
             f"({top['fy_label']})"
             + (
                 f", and {count(bounds, 'figure')} {'is a bound' if bounds == 1 else 'are bounds'} "

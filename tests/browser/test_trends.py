@@ -61,7 +61,7 @@ def test_choosing_a_year_shades_it_and_keeps_only_that_years_funding(
 ):
     _open(page, f"{live_server.url}/trends")
     funding = page.locator(part("chart-summary-text", "funding-by-year"))
-    expect(funding).to_contain_text("all periods")
+    expect(funding).to_contain_text("across all years")
     _choose(page, "#filters-year-dropdown", "2020/21")
     expect(page).to_have_url(re.compile(r"year=2020-21"))
     expect(funding).to_contain_text("financial year 2020/21", timeout=WAIT)
