@@ -15,6 +15,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.charts import profile as profile_charts
 from dashboard.charts.base import ChartSpec
+from layouts.chart_card import scroll_region
 from layouts.exports import export_menu
 
 NOT_NAMED = "not named in the source"
@@ -229,20 +230,22 @@ def figure_tables(groups: Sequence[tuple[str, str, Sequence[Mapping[str, object]
             html.Div(
                 [
                     html.H3(heading, className="h5 mt-3"),
-                    dbc.Table(
-                        [
-                            html.Caption(
-                                f"{heading}: {len(rows)} "
-                                f"{'figure' if len(rows) == 1 else 'figures'}",
-                                className="caption-top",
-                            ),
-                            header,
-                            body,
-                        ],
-                        bordered=True,
-                        striped=True,
-                        responsive=True,
-                        className="small align-top",
+                    scroll_region(
+                        dbc.Table(
+                            [
+                                html.Caption(
+                                    f"{heading}: {len(rows)} "
+                                    f"{'figure' if len(rows) == 1 else 'figures'}",
+                                    className="caption-top",
+                                ),
+                                header,
+                                body,
+                            ],
+                            bordered=True,
+                            striped=True,
+                            className="small align-top",
+                        ),
+                        f"{heading} figures",
                     ),
                 ],
                 className="profile-category",

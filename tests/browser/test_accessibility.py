@@ -102,23 +102,8 @@ def test_page_has_no_serious_accessibility_findings(
 
 
 # At 320 CSS pixels (400% zoom of a 1280 px window, WCAG 1.4.10) wide tables must scroll in a
-# box a keyboard can reach. Known failure, to be fixed in its view (then drop the mark).
-NARROW_PAGES = [
-    pytest.param(
-        path,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="profile figure tables scroll in a box that cannot take focus "
-            "(layouts/profile.py: use layouts.chart_card.scroll_region)",
-        ),
-    )
-    if path.startswith("/unit/")
-    else path
-    for path in PAGES
-]
-
-
-@pytest.mark.parametrize("path", NARROW_PAGES)
+# box a keyboard can reach.
+@pytest.mark.parametrize("path", PAGES)
 def test_page_has_no_serious_findings_at_320_pixels_wide(
     path: str, page: Page, live_server, console_errors
 ):
