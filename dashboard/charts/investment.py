@@ -13,7 +13,7 @@ from dashboard.charts.base import (
     subtitle_for,
     units_words,
 )
-from dashboard.charts.trends import short_names
+from dashboard.charts.trends import possessive, short_names
 from dashboard.datastore import DataStore
 from dashboard.figures.ranked_bar import build_ranked_bar
 from dashboard.figures.scatter_reach import build_reach_scatter
@@ -273,7 +273,7 @@ def funding_reach_chart(store: DataStore, selection: Selection) -> ChartResult:
         summary = (
             f"{_count(len(units), 'funding and reach pair')} for "
             f"{_count(units['unit_id'].nunique(), 'unit')} {_when(selection)}; the widest reach is "
-            f"{widest['point_label']}'s {widest['reach_text']} "
+            f"{possessive(widest['point_label'])} {widest['reach_text']} "
             f"({REACH_SHORT.get(widest['reach_type'])}) for {widest['funding_text']}."
         )
     return ChartResult(

@@ -154,6 +154,11 @@ def short_units(store: DataStore, selection: Selection) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def possessive(name: str) -> str:
+    """ "West Midlands'", "Kent's"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def and_also(sentence: str, clause: str) -> str:
     """One sentence out of two: 'A.' + 'b.' -> 'A; b.' (summaries stay a single sentence)."""
     return f"{sentence.rstrip('.')}; {clause.strip().rstrip('.')}."
@@ -248,7 +253,7 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
         summary = (
             f"{len(falls)} of {count(len(rows), 'reported change')} "
             f"{'is a fall' if len(rows) == 1 else 'are falls'}; the largest fall is "
-            f"{names[biggest['unit_id']]}'s {biggest['value_text']} in "
+            f"{possessive(names[biggest['unit_id']])} {biggest['value_text']} in "
             f"{CHANGE_METRICS[biggest['metric_id']]}, {biggest['period_label']}."
             if not falls.empty
             else f"None of {count(len(rows), 'reported change')} is a fall."
@@ -347,7 +352,8 @@ def knife_before_after_chart(store: DataStore, selection: Selection) -> ChartRes
     else:
         first = rows.iloc[0]
         summary = (
-            f"{names[first['unit_id']]}'s {BEFORE_AFTER_METRICS[first['metric_id']]} went from "
+            f"{possessive(names[first['unit_id']])} "
+            f"{BEFORE_AFTER_METRICS[first['metric_id']]} went from "
             f"{first['before_text']} to {first['value_text']} ({first['change_pct']:+.0f}%)"
             + (
                 f", and {count(len(rows) - 1, 'more before-and-after figure')} "
@@ -741,7 +747,7 @@ def funding_year_chart(store: DataStore, selection: Selection) -> ChartResult:
         units = annual["unit_id"].nunique()
         summary = (
             f"{count(units, 'unit')} {'has' if units == 1 else 'have'} a yearly figure "
-            f"{_across(selection)}; the largest is {top['group']}'s {top['value_text']} "
+            f"{_across(selection)}; the largest is {possessive(top['group'])} {top['value_text']} "
             f"({top['fy_label']})"
             + (
                 f", and {count(bounds, 'figure')} {'is a bound' if bounds == 1 else 'are bounds'} "
