@@ -8,6 +8,7 @@ The key includes a fingerprint of the data so a restart with new data never serv
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,6 +20,7 @@ from dashboard.datastore import DataStore
 from dashboard.selection import Selection, to_query
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def make_cache(server: Flask, settings: Settings) -> Cache:
@@ -48,8 +50,15 @@ def cached(cache: Cache | None, key: str, compute: Callable[[], T]) -> T:
     """Return the cached value for `key`, computing and storing it on a miss."""
     if cache is None:
         return compute()
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception as error:  # an unreachable Redis must slow the app down, not break it
+        log.warning("cache unavailable, computing %s: %s", key, error)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value)
+        try:
+            cache.set(key, value)
+        except Exception as error:
+            log.warning("cache unavailable, not storing %s: %s", key, error)
     return value
