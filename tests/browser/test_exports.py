@@ -18,12 +18,13 @@ from dashboard.charts import charts_for_view
 pytestmark = pytest.mark.browser
 
 VIEW = "/investment" if charts_for_view("investment") else "/trends"
+BUSY = 30_000  # ms: the first callback of a page can take this long on a loaded 2-core machine
 
 
 def _first_card(page: Page, live_server, query: str = ""):
     page.goto(f"{live_server.url}{VIEW}{query}")
     card = page.locator("section.chart-card").filter(has=page.locator(".export-menu")).first
-    expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible()
+    expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible(timeout=BUSY)
     return card
 
 
@@ -47,7 +48,7 @@ def test_download_menu_gives_the_data_as_csv_with_the_filters_applied(
     header = dict(row for row in rows[: rows.index([])] if row[0] != "Caveat")
     assert "Financial year: 2019/20" in header["Filters"]
     assert header["Sources"].startswith("Source")
-    expect(card.locator("[role=status]").first).to_contain_text("Downloaded")
+    expect(card.locator("[role=status]").first).to_contain_text("Downloaded", timeout=BUSY)
     assert console_errors == []
 
 
@@ -64,7 +65,7 @@ def test_download_menu_gives_a_png_of_the_stated_size(page: Page, live_server, c
 def test_download_slides_gives_a_deck_of_the_view(page: Page, live_server, console_errors):
     page.goto(f"{live_server.url}{VIEW}")
     button = page.get_by_role("button", name=re.compile("Download slides"))
-    expect(button).to_be_visible()
+    expect(button).to_be_visible(timeout=BUSY)
     with page.expect_download(timeout=180_000) as info:
         button.click()
     deck = Presentation(info.value.path())
@@ -78,7 +79,7 @@ def test_download_slides_gives_a_deck_of_the_view(page: Page, live_server, conso
 
 def test_slides_button_is_hidden_on_pages_without_charts(page: Page, live_server, console_errors):
     page.goto(f"{live_server.url}/units")
-    expect(page.locator("#units-overview-table")).to_be_visible()
+    expect(page.locator("#units-overview-table")).to_be_visible(timeout=BUSY)
     expect(page.locator("#export-slides-container")).to_be_hidden()
     assert console_errors == []
 
@@ -91,19 +92,24 @@ def test_embed_code_is_shown_and_copied_with_the_current_filters(
     card.locator(".export-menu .dropdown-toggle").click()
     card.get_by_text("Show embed code (HTML)").click()
     code = card.locator("textarea")
-    expect(code).to_have_value(re.compile(r'^<iframe src="http://127\.0\.0\.1:\d+/embed/[a-z-]+'))
+    expect(code).to_have_value(
+        re.compile(r'^<iframe src="http://127\.0\.0\.1:\d+/embed/[a-z-]+'), timeout=BUSY
+    )
     expect(code).to_have_value(re.compile(r"year=2019-20"))
     card.get_by_text("Copy embed code").click()
-    expect(card.locator("[role=status]").first).to_contain_text("Embed code copied")
-    copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("<iframe") and "/embed/" in copied
+    expect(card.locator("[role=status]").first).to_contain_text("Embed code copied", timeout=BUSY)
+    # dcc.Clipboard writes once the callback's code has arrived: wait for it.
+    page.wait_for_function(
+        "async () => (await navigator.clipboard.readText()).startsWith('<iframe')", timeout=BUSY
+    )
+    assert "/embed/" in page.evaluate("navigator.clipboard.readText()")
     assert console_errors == []
 
 
 def test_a_profile_chart_downloads_for_its_unit(page: Page, live_server, console_errors):
     page.goto(f"{live_server.url}/unit/merseyside")
     card = page.locator("section.chart-card").filter(has=page.locator(".export-menu")).first
-    expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible()
+    expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible(timeout=BUSY)
     saved = _download(page, card, "Data as Excel (XLSX)")
     assert saved.name.endswith("-merseyside.xlsx")
     sheet = load_workbook(saved)["Data"]
