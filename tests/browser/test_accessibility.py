@@ -86,7 +86,10 @@ def report(findings: list[dict], where: str) -> str:
 def pick_option(page: Page, dropdown_id: str, text: str) -> None:
     """Choose an option of a Dash dropdown by typing its label, as a user would."""
     page.locator(f"#{dropdown_id}").click()
+    expect(page.locator("input.dash-dropdown-search")).to_be_focused()
     page.keyboard.type(text)
+    # Enter picks the first option shown, so wait until the search has narrowed the list.
+    expect(page.get_by_role("option")).to_have_count(1)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
 

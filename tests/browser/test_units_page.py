@@ -25,6 +25,8 @@ def test_filtering_to_one_unit_shows_its_figures_and_updates_the_link(
     expect(page.locator("#units-overview-table tbody tr")).to_have_count(18)
     page.locator("#filters-unit-dropdown").click()
     page.keyboard.type("Northumbria")
+    # Enter picks the first option shown, so wait until the search has narrowed the list.
+    expect(page.get_by_role("option")).to_have_count(1)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     rows = page.locator("#units-overview-table tbody tr")
