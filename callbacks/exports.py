@@ -159,7 +159,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         return embed_snippet(origin, chart, query, CHARTS[chart].title, height)
 
     @app.callback(
-        Output(ids.export_embed_button(MATCH), "content"),
+        Output(ids.export_embed_store(MATCH), "data"),
         Output(ids.export_notice(MATCH), "children", allow_duplicate=True),
         Input(ids.export_embed_button(MATCH), "n_clicks"),
         State(ids.export_embed_button(MATCH), "id"),
@@ -177,6 +177,20 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
         snippet = _snippet(chart, selection, href)
         return snippet, embed_code_notice(snippet, copied=True)
+
+    # The browser writes to the clipboard; the code also stays visible in the status line for
+    # anyone whose browser refuses.
+    app.clientside_callback(
+        """
+        function (snippet) {
+            if (snippet && navigator.clipboard) {
+                navigator.clipboard.writeText(snippet).catch(function () {});
+            }
+        }
+        """,
+        Input(ids.export_embed_store(MATCH), "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.EXPORT_SLIDES_CONTAINER, "hidden"),

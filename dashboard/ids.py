@@ -1,7 +1,7 @@
 """Every component ID of the app, in one place and one scheme: <section>-<subject>-<widget>.
 
 Widgets: -dropdown, -graph, -store, -button, -download, -table, -location, -container,
--notice, -link, -radio, -switch, -text. Repeated widgets use dict IDs from the factories below.
+-notice, -link, -radio, -switch, -text, -label. Repeated widgets use dict IDs from the factories below.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ FILTER_UNIT_DROPDOWN = "filters-unit-dropdown"
 FILTER_YEAR_DROPDOWN = "filters-year-dropdown"
 FILTER_MEASURE_DROPDOWN = "filters-measure-dropdown"
 FILTER_RESET_BUTTON = "filters-reset-button"
+# The visible labels: each dropdown is named by its label (assets/a11y.js points the
+# dropdown's aria-labelledby at it), so the ids must be known to the page.
+FILTER_UNIT_LABEL = "filters-unit-label"
+FILTER_YEAR_LABEL = "filters-year-label"
+FILTER_MEASURE_LABEL = "filters-measure-label"
 
 # Units overview
 UNITS_SUMMARY_TEXT = "units-summary-text"
@@ -122,8 +127,13 @@ def export_notice(chart: str) -> dict[str, str]:
 
 
 def export_embed_button(chart: str) -> dict[str, str]:
-    """The 'copy embed code' button (a dcc.Clipboard) of one chart."""
+    """The 'copy embed code' button of one chart."""
     return {"type": "export-embed-button", "chart": chart}
+
+
+def export_embed_store(chart: str) -> dict[str, str]:
+    """The embed code last made for one chart, on its way to the clipboard."""
+    return {"type": "export-embed-store", "chart": chart}
 
 
 EXPORT_SLIDES_CONTAINER = "export-slides-container"

@@ -11,8 +11,7 @@ from dashboard.export import EXPORT_FORMATS
 IMAGE_HEADER = "Image, presentation style"
 DATA_HEADER = "Data behind the chart"
 EMBED_HEADER = "Embed on another site"
-EMBED_KEY = "embed"  # the menu entry that shows the embed code (keyboard users cannot reach
-# dcc.Clipboard, which renders as a clickable div)
+EMBED_KEY = "embed"  # the menu entry that shows the embed code as text
 
 
 def export_menu(chart: str, title: str) -> html.Div:
@@ -48,16 +47,19 @@ def export_menu(chart: str, title: str) -> html.Div:
                 color="secondary",
                 toggle_class_name="btn-outline-secondary bg-white text-dark",
             ),
-            dcc.Clipboard(
-                id=ids.export_embed_button(chart),
-                children=[
+            # A real button (Tab, Enter, Space); the callback sends the code to the store and a
+            # clientside callback puts it on the clipboard.
+            html.Button(
+                [
                     "Copy embed code",
                     html.Span(f" for {title}", className="visually-hidden"),
                 ],
-                copied_children="Embed code copied",
+                id=ids.export_embed_button(chart),
+                type="button",
                 title="Copy HTML that shows this chart, with the current filters, on another site",
                 className="btn btn-sm btn-outline-secondary",
             ),
+            dcc.Store(id=ids.export_embed_store(chart)),
             dcc.Download(id=ids.export_download(chart)),
             html.Div(
                 id=ids.export_notice(chart),

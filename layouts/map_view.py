@@ -56,6 +56,11 @@ def map_card() -> html.Section:
                     style={"height": GRAPH_HEIGHT},
                 ),
                 id=ids.MAP_AREA_CONTAINER,
+                # Names for the map canvases (assets/a11y.js), which the map library calls "Map".
+                **{
+                    "data-map-label": "Map of England and Wales by police force area",
+                    "data-inset-label": "Inset map of London",
+                },
             ),
             html.Div(id=ids.MAP_TABLE_CONTAINER, hidden=True),
             html.P(id=ids.MAP_SOURCE_TEXT, className="small text-body-secondary mt-2 mb-1"),

@@ -24,9 +24,16 @@ FOOTER_LINKS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _labelled(label: str, control_id: str, control: object, width: int = 4) -> dbc.Col:
+def _labelled(
+    label: str, label_id: str, control_id: str, control: object, width: int = 4
+) -> dbc.Col:
+    # The box keeps the height of a loaded dropdown while its script is still on its way, so
+    # the filter bar does not grow (and push the page down) when the dropdowns appear.
     return dbc.Col(
-        [html.Label(label, htmlFor=control_id, className="form-label fw-semibold"), control],
+        [
+            html.Label(label, id=label_id, htmlFor=control_id, className="form-label fw-semibold"),
+            html.Div(control, className="filter-control"),
+        ],
         xs=12,
         md=width,
     )
@@ -44,6 +51,7 @@ def filter_bar(
             [
                 _labelled(
                     "Units",
+                    ids.FILTER_UNIT_LABEL,
                     ids.FILTER_UNIT_DROPDOWN,
                     dcc.Dropdown(
                         id=ids.FILTER_UNIT_DROPDOWN,
@@ -55,6 +63,7 @@ def filter_bar(
                 ),
                 _labelled(
                     "Financial year",
+                    ids.FILTER_YEAR_LABEL,
                     ids.FILTER_YEAR_DROPDOWN,
                     dcc.Dropdown(
                         id=ids.FILTER_YEAR_DROPDOWN,
@@ -65,6 +74,7 @@ def filter_bar(
                 ),
                 _labelled(
                     "Measure",
+                    ids.FILTER_MEASURE_LABEL,
                     ids.FILTER_MEASURE_DROPDOWN,
                     dcc.Dropdown(
                         id=ids.FILTER_MEASURE_DROPDOWN,
