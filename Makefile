@@ -8,15 +8,18 @@ CHROMIUM ?= /usr/bin/chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	@echo "Creating the virtual environment in $(VENV) ..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --upgrade pip
 
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	@echo "Installing the pinned packages of requirements.txt (about a minute on a fresh clone) ..."
+	$(BIN)/pip install --progress-bar off -r requirements.txt
 	@touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@echo "Installing the pinned test tools of requirements-dev.txt ..."
+	$(BIN)/pip install --progress-bar off -r requirements-dev.txt
 	@touch $(VENV)/.runtime-installed $@
 
 ## run: start the dashboard on the bundled data at http://127.0.0.1:8050

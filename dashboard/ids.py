@@ -1,7 +1,8 @@
 """Every component ID of the app, in one place and one scheme: <section>-<subject>-<widget>.
 
 Widgets: -dropdown, -graph, -store, -button, -download, -table, -location, -container,
--notice, -link, -radio, -switch, -text, -label. Repeated widgets use dict IDs from the factories below.
+-notice, -link, -radio, -switch, -text, -label. Repeated widgets use dict IDs from the factories
+below.
 """
 
 from __future__ import annotations

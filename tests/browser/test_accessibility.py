@@ -82,9 +82,7 @@ def pick_option(page: Page, dropdown_id: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_accessibility_findings(
-    path: str, page: Page, live_server, console_errors
-):
+def test_page_has_no_accessibility_findings(path: str, page: Page, live_server, console_errors):
     page.goto(f"{live_server.url}{path}")
     findings = axe_findings(page)
     assert findings == [], report(findings, path)
