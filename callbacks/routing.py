@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, html
 from dashboard import catalogue, ids
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
+from dashboard.page_titles import page_title
 from layouts.compare import compare_page
 from layouts.data_sources import accessibility_page, data_page, methods_page
 from layouts.investment import investment_page
@@ -43,8 +44,17 @@ def register(app: Dash, store: DataStore) -> None:
     pages = view_pages(store)
     units = store.units.set_index("unit_id", drop=False)
 
-    @app.callback(Output(ids.PAGE_CONTAINER, "children"), Input(ids.URL_LOCATION, "pathname"))
+    unit_names = dict(zip(store.units["unit_id"], store.units["name"], strict=True))
+
+    @app.callback(
+        Output(ids.PAGE_CONTAINER, "children"),
+        Output(ids.PAGE_TITLE_STORE, "data"),
+        Input(ids.URL_LOCATION, "pathname"),
+    )
     def show_view(pathname):
+        return view_for(pathname), page_title(pathname, unit_names)
+
+    def view_for(pathname: str | None) -> html.Div:
         path = (pathname or "/").rstrip("/") or "/"
         if path.startswith(UNIT_PREFIX):
             unit_id = path.removeprefix(UNIT_PREFIX)

@@ -11,6 +11,8 @@ from __future__ import annotations
 URL_LOCATION = "page-url-location"
 PAGE_CONTAINER = "page-content-container"
 PAGE_NOTICE = "page-url-notice"
+PAGE_TITLE_STORE = "page-title-store"
+PAGE_ANNOUNCE_TEXT = "page-announce-text"
 
 # Filters shared by every view
 FILTER_UNIT_DROPDOWN = "filters-unit-dropdown"

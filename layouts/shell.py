@@ -114,6 +114,14 @@ def page_shell(
     return html.Div(
         [
             dcc.Location(id=ids.URL_LOCATION, refresh=False),
+            dcc.Store(id=ids.PAGE_TITLE_STORE),
+            # Says which page opened after a navigation (focus moves to its heading as well).
+            html.Div(
+                id=ids.PAGE_ANNOUNCE_TEXT,
+                role="status",
+                className="visually-hidden",
+                **{"aria-live": "polite", "aria-atomic": "true"},
+            ),
             html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
             html.Header(
                 dbc.Container(

@@ -165,3 +165,21 @@ def test_filter_dropdowns_are_named_by_their_labels_and_are_the_tab_stops(
     page.keyboard.press("Shift+Tab")
     expect(page.locator("#filters-year-dropdown")).to_be_focused()
     assert console_errors == []
+
+
+def test_one_footer_named_maps_and_no_chart_toolbar_in_the_tab_order(
+    page: Page, live_server, console_errors
+):
+    page.goto(f"{live_server.url}/?unit=northumbria")
+    wait_until_settled(page)
+    expect(page.get_by_role("contentinfo")).to_have_count(1)
+    expect(
+        page.get_by_role("region", name="Map of England and Wales by police force area")
+    ).to_be_attached()
+    expect(page.get_by_role("region", name="Inset map of London")).to_be_attached()
+    expect(page.locator("canvas[aria-label='Map']")).to_have_count(0)
+    assert page.locator(".modebar-btn").count() > 0
+    expect(page.locator(".modebar-btn:not([tabindex='-1'])")).to_have_count(0)
+    copy = page.get_by_role("button", name=re.compile("^Copy embed code")).first
+    expect(copy).to_have_attribute("type", "button")
+    assert console_errors == []

@@ -77,6 +77,10 @@ def test_navigation_by_keyboard_marks_the_current_page(page: Page, live_server, 
     expect(nav.get_by_role("link", name="Compare")).to_have_attribute(
         "aria-current", "page", timeout=20_000
     )
+    # Focus moves to the new page's heading, the tab is retitled and the change is announced.
+    expect(page.locator("#main h1")).to_be_focused(timeout=20_000)
+    expect(page).to_have_title("Compare · VRU dashboard")
+    expect(page.locator("#page-announce-text")).to_have_text("Opened Compare")
     expect(nav.locator("[aria-current]")).to_have_count(1)
     # Back to a link earlier in the bar with Shift+Tab, and on to the data page.
     element = tab_until(page, lambda e: e["href"] == "/investment", key="Shift+Tab")
@@ -182,4 +186,23 @@ def test_data_grid_is_one_tab_stop_that_sorts_and_filters_from_the_keyboard(
     expect(page.locator(".ag-cell:focus")).to_have_count(1)
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.closest('.ag-paging-panel') !== null")
+    assert console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", "Map · VRU dashboard"),
+        ("/unit/northumbria", "Northumbria VRU: profile · VRU dashboard"),
+        ("/no-such-page", "Page not found · VRU dashboard"),
+    ],
+)
+def test_each_page_has_its_own_title_and_keeps_focus_at_the_top_on_arrival(
+    path: str, title: str, page: Page, live_server, console_errors
+):
+    load(page, f"{live_server.url}{path}")
+    expect(page).to_have_title(title)
+    # Opening a page directly does not move focus: the skip link is still the first Tab stop.
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Skip to main content"
     assert console_errors == []
