@@ -10,8 +10,9 @@ from dashboard import catalogue, ids
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
+from layouts.accessibility import accessibility_page
 from layouts.compare import compare_page
-from layouts.data_sources import accessibility_page, data_page, methods_page
+from layouts.data_sources import data_page, methods_page
 from layouts.investment import investment_page
 from layouts.map_view import map_page
 from layouts.pages import not_found

@@ -12,7 +12,7 @@ from dash import html
 from dashboard import catalogue, ids
 from dashboard.catalogue import GRID_COLUMNS
 from dashboard.export import neutralise_cell
-from layouts.data_sources import accessibility_page, data_page, methods_page
+from layouts.data_sources import data_page, methods_page
 
 
 def _texts(component: object) -> list[str]:
@@ -233,16 +233,3 @@ def test_methods_page_quotes_counts_from_the_data(real_store):
     assert headings[0][0] == "H1"
     assert all(level == "H2" for level, _ in headings[1:])
     assert "Known gaps" in [title for _, title in headings]
-
-
-def test_accessibility_page_names_target_tests_exceptions_and_reporting():
-    page = accessibility_page()
-    titles = [title for _, title in _headings(page)]
-    assert titles == [
-        "Accessibility statement",
-        "Our target",
-        "How we test",
-        "Known exceptions",
-        "Reporting a problem",
-    ]
-    assert "WCAG) 2.2 at level AA" in " ".join(_texts(page))
