@@ -1,10 +1,10 @@
-"""One callback serves every chart card: filters and switch in, figure, table and words out."""
+"""The chart cards' callbacks: filters and switch in, figure, table and words out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import MATCH, Dash, Input, Output
+from dash import Dash, Input, Output
 from flask_caching import Cache
 
 from dashboard import ids
@@ -32,21 +32,28 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     """`cache` (from dashboard.cache.make_cache) keeps built cards; None builds every time."""
     fingerprint = data_fingerprint(store) if cache is not None else ""
 
+    for chart in CHARTS:
+        register_chart(app, store, chart, cache, fingerprint)
+
+
+def register_chart(
+    app: Dash, store: DataStore, chart: str, cache: Cache | None, fingerprint: str
+) -> None:
+    """The two callbacks of one chart card (string IDs, so one pair per chart)."""
+
     @app.callback(
-        Output(ids.chart_graph(MATCH), "figure"),
-        Output(ids.chart_table(MATCH), "children"),
-        Output(ids.chart_summary(MATCH), "children"),
-        Output(ids.chart_subtitle(MATCH), "children"),
-        Output(ids.chart_source(MATCH), "children"),
+        Output(ids.chart_graph(chart), "figure"),
+        Output(ids.chart_table(chart), "children"),
+        Output(ids.chart_summary(chart), "children"),
+        Output(ids.chart_subtitle(chart), "children"),
+        Output(ids.chart_source(chart), "children"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        Input(ids.chart_graph(MATCH), "id"),
+        # Fires the first fill when the card appears.
+        Input(ids.chart_graph(chart), "id"),
     )
-    def fill_chart(unit_values, year_value, measure_value, graph_id):
-        chart = graph_id["chart"]
-        if chart not in CHARTS:
-            return {}, "Unknown chart.", "", "", ""
+    def fill_chart(unit_values, year_value, measure_value, _graph_id):
         selection = Selection(
             tuple(unit_values or ()), year_value or None, measure_value or DEFAULT_MEASURE
         )
@@ -54,9 +61,9 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         return cached(cache, key, lambda: chart_outputs(chart, store, selection))
 
     @app.callback(
-        Output(ids.chart_graph_box(MATCH), "hidden"),
-        Output(ids.chart_table(MATCH), "hidden"),
-        Input(ids.view_switch(MATCH), "value"),
+        Output(ids.chart_graph_box(chart), "hidden"),
+        Output(ids.chart_table(chart), "hidden"),
+        Input(ids.view_switch(chart), "value"),
     )
     def switch_chart_and_table(view):
         return view == "table", view != "table"

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
 from dashboard import export, ids
@@ -109,46 +109,6 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
                 cache.set(key(result), drawn[result.chart])
         return {**pictures, **drawn}
 
-    @app.callback(
-        Output(ids.export_download(MATCH), "data"),
-        Output(ids.export_notice(MATCH), "children"),
-        Input(ids.export_button(MATCH, ALL), "n_clicks"),
-        State(ids.FILTER_UNIT_DROPDOWN, "value"),
-        State(ids.FILTER_YEAR_DROPDOWN, "value"),
-        State(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        State(ids.URL_LOCATION, "pathname"),
-        State(ids.URL_LOCATION, "href"),
-        prevent_initial_call=True,
-    )
-    def download_chart(clicks, unit_values, year_value, measure_value, pathname, href):
-        trigger = ctx.triggered_id
-        if not trigger or not any(clicks):
-            return no_update, no_update
-        chart, format_name = trigger["chart"], trigger["format"]
-        if chart not in CHARTS:
-            return no_update, "Unknown chart."
-        selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
-        if format_name == EMBED_KEY:
-            snippet = _snippet(chart, selection, href)
-            return no_update, embed_code_notice(snippet, copied=False)
-        fmt = export.FORMATS.get(format_name)
-        if fmt is None:
-            return no_update, "Unknown download format."
-        try:
-            if fmt.is_image:
-                payload = image_bytes(chart, format_name, selection)
-            else:
-                context = export.export_context(store, selection)
-                payload = export.chart_file(
-                    build_chart(chart, store, selection), format_name, context
-                )
-        except export.ExportError as error:
-            log.warning("export of %s as %s failed: %s", chart, format_name, error)
-            return no_update, f"The file could not be made: {error}"
-        suffix = fmt.size.key if fmt.size else ""
-        filename = export.export_filename(chart, selection, fmt.extension, suffix)
-        return dcc.send_bytes(payload, filename), f"Downloaded {filename} ({fmt.label})."
-
     def _snippet(chart: str, selection: Selection, href: str | None) -> str:
         """The iframe code; the site's address comes from the page's own URL (not the request,
         so a cached answer never carries another host's address)."""
@@ -158,39 +118,84 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         height = embed_height(build_chart(chart, store, selection).figure.layout.height)
         return embed_snippet(origin, chart, query, CHARTS[chart].title, height)
 
-    @app.callback(
-        Output(ids.export_embed_store(MATCH), "data"),
-        Output(ids.export_notice(MATCH), "children", allow_duplicate=True),
-        Input(ids.export_embed_button(MATCH), "n_clicks"),
-        State(ids.export_embed_button(MATCH), "id"),
-        State(ids.FILTER_UNIT_DROPDOWN, "value"),
-        State(ids.FILTER_YEAR_DROPDOWN, "value"),
-        State(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        State(ids.URL_LOCATION, "pathname"),
-        State(ids.URL_LOCATION, "href"),
-        prevent_initial_call=True,
-    )
-    def copy_embed_code(_clicks, button_id, unit_values, year_value, measure_value, pathname, href):
-        chart = button_id["chart"]
-        if chart not in CHARTS:
-            return no_update, "Unknown chart."
-        selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
-        snippet = _snippet(chart, selection, href)
-        return snippet, embed_code_notice(snippet, copied=True)
-
-    # The browser writes to the clipboard; the code also stays visible in the status line for
-    # anyone whose browser refuses.
-    app.clientside_callback(
-        """
-        function (snippet) {
-            if (snippet && navigator.clipboard) {
-                navigator.clipboard.writeText(snippet).catch(function () {});
-            }
+    def register_chart(chart: str) -> None:
+        """The Download menu and embed button of one chart (string IDs: one set per chart)."""
+        # Button id -> format, for every entry of the menu.
+        buttons = {
+            ids.export_button(chart, key): key
+            for key in (*(fmt.key for fmt in export.EXPORT_FORMATS), EMBED_KEY)
         }
-        """,
-        Input(ids.export_embed_store(MATCH), "data"),
-        prevent_initial_call=True,
-    )
+
+        @app.callback(
+            Output(ids.export_download(chart), "data"),
+            Output(ids.export_notice(chart), "children"),
+            *(Input(button_id, "n_clicks") for button_id in buttons),
+            State(ids.FILTER_UNIT_DROPDOWN, "value"),
+            State(ids.FILTER_YEAR_DROPDOWN, "value"),
+            State(ids.FILTER_MEASURE_DROPDOWN, "value"),
+            State(ids.URL_LOCATION, "pathname"),
+            State(ids.URL_LOCATION, "href"),
+            prevent_initial_call=True,
+        )
+        def download_chart(*args):
+            *clicks, unit_values, year_value, measure_value, pathname, href = args
+            format_name = buttons.get(ctx.triggered_id or "")
+            if format_name is None or not any(clicks):
+                return no_update, no_update
+            selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+            if format_name == EMBED_KEY:
+                snippet = _snippet(chart, selection, href)
+                return no_update, embed_code_notice(snippet, copied=False)
+            fmt = export.FORMATS.get(format_name)
+            if fmt is None:
+                return no_update, "Unknown download format."
+            try:
+                if fmt.is_image:
+                    payload = image_bytes(chart, format_name, selection)
+                else:
+                    context = export.export_context(store, selection)
+                    payload = export.chart_file(
+                        build_chart(chart, store, selection), format_name, context
+                    )
+            except export.ExportError as error:
+                log.warning("export of %s as %s failed: %s", chart, format_name, error)
+                return no_update, f"The file could not be made: {error}"
+            suffix = fmt.size.key if fmt.size else ""
+            filename = export.export_filename(chart, selection, fmt.extension, suffix)
+            return dcc.send_bytes(payload, filename), f"Downloaded {filename} ({fmt.label})."
+
+        @app.callback(
+            Output(ids.export_embed_store(chart), "data"),
+            Output(ids.export_notice(chart), "children", allow_duplicate=True),
+            Input(ids.export_embed_button(chart), "n_clicks"),
+            State(ids.FILTER_UNIT_DROPDOWN, "value"),
+            State(ids.FILTER_YEAR_DROPDOWN, "value"),
+            State(ids.FILTER_MEASURE_DROPDOWN, "value"),
+            State(ids.URL_LOCATION, "pathname"),
+            State(ids.URL_LOCATION, "href"),
+            prevent_initial_call=True,
+        )
+        def copy_embed_code(_clicks, unit_values, year_value, measure_value, pathname, href):
+            selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+            snippet = _snippet(chart, selection, href)
+            return snippet, embed_code_notice(snippet, copied=True)
+
+        # The browser writes to the clipboard; the code also stays visible in the status line for
+        # anyone whose browser refuses.
+        app.clientside_callback(
+            """
+            function (snippet) {
+                if (snippet && navigator.clipboard) {
+                    navigator.clipboard.writeText(snippet).catch(function () {});
+                }
+            }
+            """,
+            Input(ids.export_embed_store(chart), "data"),
+            prevent_initial_call=True,
+        )
+
+    for chart in CHARTS:
+        register_chart(chart)
 
     @app.callback(
         Output(ids.EXPORT_SLIDES_CONTAINER, "hidden"),

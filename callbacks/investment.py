@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, html
+from dash import Dash, Input, Output, html
 
 from callbacks.trends import notes_list, register_fitted_heights, selection_from
 from dashboard import ids
@@ -18,21 +18,22 @@ GAPS = "gaps"
 def register(app: Dash, store: DataStore) -> None:
     register_fitted_heights(app, [spec.name for spec in charts_for_view("investment")])
 
+    sections = [*(spec.name for spec in charts_for_view("investment")), GAPS]
+
     @app.callback(
-        Output(ids.investment_notes(ALL), "children"),
+        [Output(ids.investment_notes(section), "children") for section in sections],
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        State(ids.investment_notes(ALL), "id"),
     )
-    def fill_notes(units, year, measure, notes_ids):
+    def fill_notes(units, year, measure):
         """Reading notes under each chart and, under the charts, the units left out and why."""
         selection = selection_from(units, year, measure)
         return [
             gaps_section(store, selection)
-            if i["chart"] == GAPS
+            if section == GAPS
             else notes_list(caveats_for(selection), heading="How to read this chart")
-            for i in notes_ids
+            for section in sections
         ]
 
 

@@ -8,11 +8,12 @@ exports and embeds use.
 
 from __future__ import annotations
 
-from dash import MATCH, Dash, Input, Output
+from dash import Dash, Input, Output
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, transforms
 from dashboard.charts import build_chart
+from dashboard.charts import profile as profile_charts
 from dashboard.datastore import DataStore
 from dashboard.figures.unit_figures import AREA_MAP_KEY, build_unit_area_map
 from dashboard.geography import (
@@ -25,6 +26,8 @@ from dashboard.geography import (
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
 from layouts.profile import figure_tables, sources_list
+
+PROFILE_CHARTS = tuple(spec.name for spec in profile_charts.SPECS)
 
 UNIT_PREFIX = "/unit/"
 
@@ -112,42 +115,49 @@ def register(app: Dash, store: DataStore) -> None:
             notice,
         )
 
+    for chart in PROFILE_CHARTS:
+        register_profile_chart(app, store, chart)
+
+
+def register_profile_chart(app: Dash, store: DataStore, chart: str) -> None:
+    """Callbacks of one profile chart card (string IDs, so one set per chart)."""
+
     # Words and table, then the figure, in two callbacks: the words need not wait for the
     # graph library to load. Both build the same chart, so they always agree.
     @app.callback(
-        Output(ids.profile_table(MATCH), "children"),
-        Output(ids.profile_summary(MATCH), "children"),
-        Output(ids.profile_subtitle(MATCH), "children"),
-        Output(ids.profile_source(MATCH), "children"),
+        Output(ids.profile_table(chart), "children"),
+        Output(ids.profile_summary(chart), "children"),
+        Output(ids.profile_subtitle(chart), "children"),
+        Output(ids.profile_source(chart), "children"),
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
-        Input(ids.profile_graph(MATCH), "id"),
+        Input(ids.profile_graph(chart), "id"),
     )
-    def fill_profile_chart_words(pathname, year_value, graph_id):
+    def fill_profile_chart_words(pathname, year_value, _graph_id):
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
-        result = build_chart(graph_id["chart"], store, Selection((unit_id,), year_value or None))
+        result = build_chart(chart, store, Selection((unit_id,), year_value or None))
         table = data_table(result.table, f"{result.title}: {result.subtitle}")
         return table, result.summary, result.subtitle, result.source_line
 
     @app.callback(
-        Output(ids.profile_graph(MATCH), "figure"),
+        Output(ids.profile_graph(chart), "figure"),
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
-        Input(ids.profile_graph(MATCH), "id"),
+        Input(ids.profile_graph(chart), "id"),
     )
-    def fill_profile_chart_figure(pathname, year_value, graph_id):
+    def fill_profile_chart_figure(pathname, year_value, _graph_id):
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
         selection = Selection((unit_id,), year_value or None)
-        return build_chart(graph_id["chart"], store, selection).figure
+        return build_chart(chart, store, selection).figure
 
     @app.callback(
-        Output(ids.profile_graph_box(MATCH), "hidden"),
-        Output(ids.profile_table(MATCH), "hidden"),
-        Input(ids.profile_view_switch(MATCH), "value"),
+        Output(ids.profile_graph_box(chart), "hidden"),
+        Output(ids.profile_table(chart), "hidden"),
+        Input(ids.profile_view_switch(chart), "value"),
     )
     def switch_profile_chart_and_table(view):
         return view == "table", view != "table"

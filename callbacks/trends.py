@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dash import ALL, Dash, Input, Output, State, html
+from dash import Dash, Input, Output, html
 
 from dashboard import ids
 from dashboard.charts import charts_for_view
@@ -48,20 +48,20 @@ def register_fitted_heights(app: Dash, charts: Iterable[str]) -> None:
 def register(app: Dash, store: DataStore) -> None:
     register_fitted_heights(app, [spec.name for spec in charts_for_view("trends")])
 
+    charts = [spec.name for spec in charts_for_view("trends")]
+
     @app.callback(
-        Output(ids.trends_notes(ALL), "children"),
+        [Output(ids.trends_notes(chart), "children") for chart in charts],
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        State(ids.trends_notes(ALL), "id"),
     )
-    def fill_notes(units, year, measure, notes_ids):
+    def fill_notes(units, year, measure):
         """What each chart leaves out and why, listed under it as text for everyone to see.
 
-        One request fills every chart's notes (ALL, not MATCH): fewer round trips on load.
+        One request fills every chart's notes: fewer round trips on load.
         """
         selection = selection_from(units, year, measure)
         return [
-            notes_list(NOTES[i["chart"]](store, selection)) if i["chart"] in NOTES else []
-            for i in notes_ids
+            notes_list(NOTES[chart](store, selection)) if chart in NOTES else [] for chart in charts
         ]

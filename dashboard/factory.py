@@ -26,7 +26,7 @@ from callbacks import (
 )
 from dashboard import serving
 from dashboard.cache import data_fingerprint, make_cache
-from dashboard.charts import CHARTS
+from dashboard.charts import CHARTS, charts_for_view
 from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.datastore import DataStore, load_store
 from dashboard.embed import choose_layout, install_frame_policy
@@ -36,9 +36,11 @@ from layouts.chart_card import chart_card
 from layouts.compare import compare_page
 from layouts.data_sources import data_page
 from layouts.embed import embed_shell
+from layouts.investment import investment_page
 from layouts.map_view import map_page
 from layouts.profile import profile_page
 from layouts.shell import page_shell
+from layouts.trends import trends_page
 from layouts.units import units_page
 
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
@@ -148,6 +150,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     app.layout = choose_layout(shell, embed_page)
     install_frame_policy(app.server, settings.embed_origins)
     # Every view's components, so Dash can check callbacks that target views not shown yet.
+    paged = {spec.name for view in ("trends", "investment") for spec in charts_for_view(view)}
     app.validation_layout = dash.html.Div(
         [
             shell,
@@ -157,7 +160,9 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
             data_page(0, []),
             profile_page(store.units.iloc[0].to_dict()),
             compare_page(()),
-            *(chart_card(name, spec.title) for name, spec in CHARTS.items()),
+            trends_page(charts_for_view("trends")),
+            investment_page(charts_for_view("investment")),
+            *(chart_card(name, spec.title) for name, spec in CHARTS.items() if name not in paged),
         ]
     )
     for module in (

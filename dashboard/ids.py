@@ -1,8 +1,10 @@
 """Every component ID of the app, in one place and one scheme: <section>-<subject>-<widget>.
 
 Widgets: -dropdown, -graph, -store, -button, -download, -table, -location, -container,
--notice, -link, -radio, -switch, -text, -label. Repeated widgets use dict IDs from the factories
-below.
+-notice, -link, -radio, -switch, -text, -label. Repeated widgets get string IDs from the
+factories below, "<kind>-<chart>" (e.g. "chart-figure-graph-area-map"), and callbacks are
+registered per chart. Not dict (pattern-matching) IDs: Dash writes those into the page as JSON,
+with quotes inside id attributes, which checkers such as HTML_CodeSniffer cannot read.
 """
 
 from __future__ import annotations
@@ -25,43 +27,48 @@ FILTER_UNIT_LABEL = "filters-unit-label"
 FILTER_YEAR_LABEL = "filters-year-label"
 FILTER_MEASURE_LABEL = "filters-measure-label"
 
+
+def _per_chart(kind: str, chart: str) -> str:
+    return f"{kind}-{chart}"
+
+
 # Units overview
 UNITS_SUMMARY_TEXT = "units-summary-text"
 UNITS_OVERVIEW_TABLE = "units-overview-table"
 UNITS_OVERVIEW_CONTAINER = "units-overview-container"
 
 
-def view_switch(chart: str) -> dict[str, str]:
+def view_switch(chart: str) -> str:
     """The chart/table switch of one chart."""
-    return {"type": "chart-view-radio", "chart": chart}
+    return _per_chart("chart-view-radio", chart)
 
 
-def chart_graph(chart: str) -> dict[str, str]:
-    return {"type": "chart-figure-graph", "chart": chart}
+def chart_graph(chart: str) -> str:
+    return _per_chart("chart-figure-graph", chart)
 
 
-def chart_table(chart: str) -> dict[str, str]:
-    return {"type": "chart-data-table", "chart": chart}
+def chart_table(chart: str) -> str:
+    return _per_chart("chart-data-table", chart)
 
 
-def chart_summary(chart: str) -> dict[str, str]:
-    return {"type": "chart-summary-text", "chart": chart}
+def chart_summary(chart: str) -> str:
+    return _per_chart("chart-summary-text", chart)
 
 
-def export_button(chart: str, fmt: str) -> dict[str, str]:
-    return {"type": "export-chart-button", "chart": chart, "format": fmt}
+def export_button(chart: str, fmt: str) -> str:
+    return f"{_per_chart('export-chart-button', chart)}-{fmt}"
 
 
-def chart_subtitle(chart: str) -> dict[str, str]:
-    return {"type": "chart-subtitle-text", "chart": chart}
+def chart_subtitle(chart: str) -> str:
+    return _per_chart("chart-subtitle-text", chart)
 
 
-def chart_source(chart: str) -> dict[str, str]:
-    return {"type": "chart-source-text", "chart": chart}
+def chart_source(chart: str) -> str:
+    return _per_chart("chart-source-text", chart)
 
 
-def chart_graph_box(chart: str) -> dict[str, str]:
-    return {"type": "chart-figure-container", "chart": chart}
+def chart_graph_box(chart: str) -> str:
+    return _per_chart("chart-figure-container", chart)
 
 
 # Unit profile (/unit/<unit_id>): its own chart cards, because the unit comes from the address,
@@ -75,33 +82,33 @@ PROFILE_SOURCES_CONTAINER = "profile-sources-container"
 PROFILE_COMPARE_LINK = "profile-compare-link"
 
 
-def profile_view_switch(chart: str) -> dict[str, str]:
+def profile_view_switch(chart: str) -> str:
     """The chart/table switch of one profile chart."""
-    return {"type": "profile-view-radio", "chart": chart}
+    return _per_chart("profile-view-radio", chart)
 
 
-def profile_graph(chart: str) -> dict[str, str]:
-    return {"type": "profile-figure-graph", "chart": chart}
+def profile_graph(chart: str) -> str:
+    return _per_chart("profile-figure-graph", chart)
 
 
-def profile_graph_box(chart: str) -> dict[str, str]:
-    return {"type": "profile-figure-container", "chart": chart}
+def profile_graph_box(chart: str) -> str:
+    return _per_chart("profile-figure-container", chart)
 
 
-def profile_table(chart: str) -> dict[str, str]:
-    return {"type": "profile-data-table", "chart": chart}
+def profile_table(chart: str) -> str:
+    return _per_chart("profile-data-table", chart)
 
 
-def profile_summary(chart: str) -> dict[str, str]:
-    return {"type": "profile-summary-text", "chart": chart}
+def profile_summary(chart: str) -> str:
+    return _per_chart("profile-summary-text", chart)
 
 
-def profile_subtitle(chart: str) -> dict[str, str]:
-    return {"type": "profile-subtitle-text", "chart": chart}
+def profile_subtitle(chart: str) -> str:
+    return _per_chart("profile-subtitle-text", chart)
 
 
-def profile_source(chart: str) -> dict[str, str]:
-    return {"type": "profile-source-text", "chart": chart}
+def profile_source(chart: str) -> str:
+    return _per_chart("profile-source-text", chart)
 
 
 # Compare view: who is compared, and the focus unit's figures that have no like-for-like partner
@@ -121,22 +128,22 @@ DATA_SOURCES_TABLE = "data-sources-table"
 
 # Exports and embeds: each chart card's download menu and embed code, the view's slide deck,
 # and the /embed/<chart> page
-def export_download(chart: str) -> dict[str, str]:
-    return {"type": "export-chart-download", "chart": chart}
+def export_download(chart: str) -> str:
+    return _per_chart("export-chart-download", chart)
 
 
-def export_notice(chart: str) -> dict[str, str]:
-    return {"type": "export-chart-notice", "chart": chart}
+def export_notice(chart: str) -> str:
+    return _per_chart("export-chart-notice", chart)
 
 
-def export_embed_button(chart: str) -> dict[str, str]:
+def export_embed_button(chart: str) -> str:
     """The 'copy embed code' button of one chart."""
-    return {"type": "export-embed-button", "chart": chart}
+    return _per_chart("export-embed-button", chart)
 
 
-def export_embed_store(chart: str) -> dict[str, str]:
+def export_embed_store(chart: str) -> str:
     """The embed code last made for one chart, on its way to the clipboard."""
-    return {"type": "export-embed-store", "chart": chart}
+    return _per_chart("export-embed-store", chart)
 
 
 EXPORT_SLIDES_CONTAINER = "export-slides-container"
@@ -171,10 +178,10 @@ MAP_PROFILE_CONTAINER = "map-profile-container"
 
 
 # Trends and investment views: notes under each chart (figures not drawn, and why)
-def trends_notes(chart: str) -> dict[str, str]:
-    return {"type": "trends-notes-container", "chart": chart}
+def trends_notes(chart: str) -> str:
+    return _per_chart("trends-notes-container", chart)
 
 
-def investment_notes(section: str) -> dict[str, str]:
+def investment_notes(section: str) -> str:
     """Notes under an investment chart, or (section "gaps") the units without a ratio."""
-    return {"type": "investment-notes-container", "chart": section}
+    return _per_chart("investment-notes-container", section)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -22,9 +21,8 @@ CHARTS = (
 
 
 def part(kind: str, chart: str) -> str:
-    """CSS selector of a pattern-matching component (Dash writes dict ids as sorted JSON)."""
-    key = json.dumps({"chart": chart, "type": kind}, separators=(",", ":"), sort_keys=True)
-    return f"[id='{key}']"
+    """CSS selector of one chart's part: its id is "<kind>-<chart>" (dashboard/ids.py)."""
+    return f"[id='{kind}-{chart}']"
 
 
 def _open(page: Page, url: str) -> None:

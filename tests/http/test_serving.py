@@ -27,8 +27,11 @@ from dashboard.geography import BOUNDARY_URL
 
 CHROMIUM_ENCODINGS = "gzip, deflate, br, zstd"
 ROUTING_REQUEST = {
-    "output": "page-content-container.children",
-    "outputs": {"id": "page-content-container", "property": "children"},
+    "output": "..page-content-container.children...page-title-store.data..",
+    "outputs": [
+        {"id": "page-content-container", "property": "children"},
+        {"id": "page-title-store", "property": "data"},
+    ],
     "inputs": [{"id": "page-url-location", "property": "pathname", "value": "/units"}],
     "changedPropIds": ["page-url-location.pathname"],
 }
