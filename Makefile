@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+PA11Y_DIR := tools/pa11y
 
-.PHONY: run test lint geo bench clean browser
+.PHONY: run test lint geo bench clean browser node
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -40,8 +41,29 @@ browser:
 		exit 1; \
 	fi
 
+## node: make sure Node.js and npm are there for the pa11y page checks (Debian's packages)
+node:
+	@if command -v npm >/dev/null 2>&1; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's nodejs and npm for the pa11y checks ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+		echo "Installing Debian's nodejs and npm for the pa11y checks ..."; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else \
+		echo "Node.js 18 or newer with npm is needed for the pa11y checks; install it and retry."; \
+		exit 1; \
+	fi
+
+# pa11y at the versions of the committed lockfile, into the project; it drives the same Chromium
+# as the other browser tests, so puppeteer must not download one of its own.
+$(PA11Y_DIR)/node_modules/.installed: $(PA11Y_DIR)/package.json $(PA11Y_DIR)/package-lock.json | node
+	@echo "Installing pa11y from $(PA11Y_DIR)/package-lock.json ..."
+	cd $(PA11Y_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
 ## test: install test tools and Chromium, then lint and run the whole suite (browser tests too)
-test: $(VENV)/.dev-installed browser
+test: $(VENV)/.dev-installed browser $(PA11Y_DIR)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
@@ -58,4 +80,4 @@ geo:
 	bash geo/build.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build
+	rm -rf $(VENV) .pytest_cache .ruff_cache build $(PA11Y_DIR)/node_modules

@@ -3,6 +3,9 @@
 //  - Dash 4 dropdowns: the Tab stop is an aria-hidden proxy input that hands focus to the real
 //    button, and the button is named by its value only. Make the button the Tab stop, take the
 //    proxy out of the Tab order, and name the button by its visible <label> and then its value.
+//    Its "Clear selection" mark is an <a> without href inside the button: a mouse-only shortcut
+//    (Delete or Backspace on the button does the same), so hide it from assistive technology
+//    and give it an id, as a checker rightly expects of an anchor that is no link.
 //  - Map canvases (maplibre) are all called "Map": name each from its graph's container.
 //  - plotly's toolbar puts a dozen buttons per chart in the Tab order; keyboard users have the
 //    Download menu and the table instead, so the toolbar stays for the mouse only.
@@ -21,6 +24,14 @@
       if (!button.disabled && button.tabIndex !== 0) {
         button.tabIndex = 0;
       }
+      button.querySelectorAll("a.dash-dropdown-clear").forEach(function (clear) {
+        if (clear.getAttribute("aria-hidden") !== "true") {
+          clear.setAttribute("aria-hidden", "true");
+        }
+        if (!clear.id && button.id) {
+          clear.id = button.id + "-clear";
+        }
+      });
       var label = button.id && document.querySelector('label[for="' + button.id + '"]');
       if (label && label.id) {
         var parts = [label.id];
