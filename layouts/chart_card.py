@@ -43,8 +43,14 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
     return html.Section(
         [
             html.H2(title, id=heading_id, className="h4 mb-1"),
-            html.P(id=ids.chart_subtitle(chart), className="text-body-secondary mb-1"),
-            html.P(id=ids.chart_summary(chart), className="mb-2", **{"aria-live": "polite"}),
+            html.P(
+                id=ids.chart_subtitle(chart), className="chart-subtitle text-body-secondary mb-1"
+            ),
+            html.P(
+                id=ids.chart_summary(chart),
+                className="chart-summary mb-2",
+                **{"aria-live": "polite"},
+            ),
             html.Fieldset(
                 [
                     html.Legend(f"Show {title} as", className="visually-hidden"),
@@ -71,6 +77,8 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
                     style={"height": graph_height},
                 ),
                 id=ids.chart_graph_box(chart),
+                # The graph's height before plotly.js has loaded and drawn it.
+                style={"minHeight": graph_height},
             ),
             html.Div(id=ids.chart_table(chart), hidden=True),
             html.P(id=ids.chart_source(chart), className="small text-body-secondary mt-2"),

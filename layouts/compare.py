@@ -41,7 +41,9 @@ def unmatched_section() -> html.Section:
 def compare_page(specs: Sequence[ChartSpec]) -> html.Div:
     page = chart_page("Compare units", INTRO, specs, extra=[unmatched_section()])
     # Who is compared with whom, right under the introduction.
-    page.children.insert(2, html.P(id=ids.COMPARE_FOCUS_TEXT, role="status"))
+    page.children.insert(
+        2, html.P(id=ids.COMPARE_FOCUS_TEXT, role="status", className="compare-focus")
+    )
     return page
 
 

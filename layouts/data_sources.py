@@ -159,7 +159,8 @@ def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
                         ],
                         className="d-flex flex-wrap align-items-center gap-2 mb-2",
                     ),
-                    observations_grid(),
+                    # Keeps the grid's room while its script loads (no layout shift).
+                    html.Div(observations_grid(), className="grid-box"),
                 ],
                 className="mb-4",
                 **{"aria-labelledby": "data-figures-heading"},

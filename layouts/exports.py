@@ -77,6 +77,14 @@ def slides_bar() -> html.Div:
     # The outer box carries `hidden`; the flex layout sits inside, because Bootstrap's d-flex
     # (display: flex !important) would override the hidden attribute.
     return html.Div(
+        _slides_box(),
+        # Keeps the button's height while it is hidden: showing it moves nothing below it.
+        className="slides-bar no-print",
+    )
+
+
+def _slides_box() -> html.Div:
+    return html.Div(
         html.Div(
             [
                 dbc.Button(
@@ -98,6 +106,5 @@ def slides_bar() -> html.Div:
             className="d-flex flex-wrap gap-2 align-items-center justify-content-end mb-2",
         ),
         id=ids.EXPORT_SLIDES_CONTAINER,
-        className="no-print",
         hidden=True,
     )

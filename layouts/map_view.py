@@ -44,8 +44,10 @@ def map_card() -> html.Section:
     return html.Section(
         [
             html.H2("Map of VRU areas", id=ids.MAP_TITLE_TEXT, className="h4 mb-1"),
-            html.P(id=ids.MAP_SUBTITLE_TEXT, className="text-body-secondary mb-1"),
-            html.P(id=ids.MAP_SUMMARY_TEXT, className="mb-2", **{"aria-live": "polite"}),
+            html.P(id=ids.MAP_SUBTITLE_TEXT, className="chart-subtitle text-body-secondary mb-1"),
+            html.P(
+                id=ids.MAP_SUMMARY_TEXT, className="chart-summary mb-2", **{"aria-live": "polite"}
+            ),
             _view_switch(),
             export_menu(MAP_CHART, "Map of VRU areas"),
             html.Div(
@@ -56,6 +58,7 @@ def map_card() -> html.Section:
                     style={"height": GRAPH_HEIGHT},
                 ),
                 id=ids.MAP_AREA_CONTAINER,
+                style={"minHeight": GRAPH_HEIGHT},
                 # Names for the map canvases (assets/a11y.js), which the map library calls "Map".
                 **{
                     "data-map-label": "Map of England and Wales by police force area",

@@ -38,8 +38,14 @@ def profile_card(chart: str, title: str) -> html.Section:
     return html.Section(
         [
             html.H2(title, id=heading_id, className="h4 mb-1"),
-            html.P(id=ids.profile_subtitle(chart), className="text-body-secondary mb-1"),
-            html.P(id=ids.profile_summary(chart), className="mb-2", **{"aria-live": "polite"}),
+            html.P(
+                id=ids.profile_subtitle(chart), className="chart-subtitle text-body-secondary mb-1"
+            ),
+            html.P(
+                id=ids.profile_summary(chart),
+                className="chart-summary mb-2",
+                **{"aria-live": "polite"},
+            ),
             html.Fieldset(
                 [
                     html.Legend(f"Show {title} as", className="visually-hidden"),
