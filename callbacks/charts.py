@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State
 from flask_caching import Cache
 
 from dashboard import ids
@@ -41,6 +41,15 @@ def register_chart(
 ) -> None:
     """The two callbacks of one chart card (string IDs, so one pair per chart)."""
 
+    def outputs(unit_values, year_value, measure_value) -> tuple[Any, ...]:
+        selection = Selection(
+            tuple(unit_values or ()), year_value or None, measure_value or DEFAULT_MEASURE
+        )
+        key = selection_key("chart", chart, selection, fingerprint)
+        return cached(cache, key, lambda: chart_outputs(chart, store, selection))
+
+    # The table is built in the page only while it is shown: hidden tables were most of the
+    # elements of a page of charts, and all of it work for the browser.
     @app.callback(
         Output(ids.chart_graph(chart), "figure"),
         Output(ids.chart_table(chart), "children"),
@@ -52,18 +61,24 @@ def register_chart(
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
         # Fires the first fill when the card appears.
         Input(ids.chart_graph(chart), "id"),
+        State(ids.view_switch(chart), "value"),
     )
-    def fill_chart(unit_values, year_value, measure_value, _graph_id):
-        selection = Selection(
-            tuple(unit_values or ()), year_value or None, measure_value or DEFAULT_MEASURE
-        )
-        key = selection_key("chart", chart, selection, fingerprint)
-        return cached(cache, key, lambda: chart_outputs(chart, store, selection))
+    def fill_chart(unit_values, year_value, measure_value, _graph_id, view):
+        figure, table, *words = outputs(unit_values, year_value, measure_value)
+        return figure, table if view == "table" else None, *words
 
     @app.callback(
         Output(ids.chart_graph_box(chart), "hidden"),
         Output(ids.chart_table(chart), "hidden"),
+        Output(ids.chart_table(chart), "children", allow_duplicate=True),
         Input(ids.view_switch(chart), "value"),
+        State(ids.FILTER_UNIT_DROPDOWN, "value"),
+        State(ids.FILTER_YEAR_DROPDOWN, "value"),
+        State(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        prevent_initial_call=True,
     )
-    def switch_chart_and_table(view):
-        return view == "table", view != "table"
+    def switch_chart_and_table(view, unit_values, year_value, measure_value):
+        if view != "table":
+            return False, True, None
+        table = outputs(unit_values, year_value, measure_value)[1]
+        return True, False, table

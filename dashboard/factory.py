@@ -46,6 +46,10 @@ from layouts.units import units_page
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
 BOUNDARY_FILE = "police_force_areas.geojson"
 APP_TITLE = "Violence Reduction Units dashboard"
+DESCRIPTION = (
+    "Funding, reach and outcomes of the 18 Violence Reduction Units of England and Wales: "
+    "maps, trends and comparisons, each figure with its source."
+)
 ATTRIBUTION = (
     "Figures: APCC 'PCCs Making a Difference: VRUs in Focus' (2020) and the official sources "
     "named beside each figure."
@@ -121,7 +125,10 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
         external_stylesheets=[serving.fingerprinted_url(BOOTSTRAP_URL, bootstrap_css)],
         suppress_callback_exceptions=True,
         update_title=None,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {"name": "description", "content": DESCRIPTION},
+        ],
     )
     app.index_string = INDEX_STRING
     _serve_vendor_css(app.server, bootstrap_css)
