@@ -94,12 +94,6 @@ def test_navigation_by_keyboard_marks_the_current_page(page: Page, live_server, 
     assert console_errors == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known race: in the full suite the Dash 4 year dropdown sometimes ignores the first "
-    "arrow key after the unit pick; passes when run alone. Unit picking by keyboard is also "
-    "covered by test_map_view.py; to be fixed, not forgotten.",
-)
 def test_filters_reset_and_chart_switch_work_from_the_keyboard(
     page: Page, live_server, console_errors
 ):
