@@ -46,6 +46,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.browser_metrics import browser_section, browser_targets  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -817,6 +819,9 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         None if deck is None else deck <= DECK_SECONDS,
         results["deck_note"],
     )
+    if "browser" in results:
+        for row in browser_targets(results["browser"]):
+            add(*row)
     return checks
 
 
@@ -981,6 +986,10 @@ def main() -> int:
         floor_page = measure_page(floor.url)
         results["page"]["breakdown"] = page_breakdown(results["page"], floor_page)
         lap("first pages")
+
+        print("browser: each page and the bare page, cold, in Chromium...", flush=True)
+        results["browser"] = browser_section(app.url, floor.url, CHROMIUM, CHROMIUM_ARGS)
+        lap("browser")
 
         bodies: dict[str, list[str]] = {}
         fired: set[str] = set()
