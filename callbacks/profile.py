@@ -8,7 +8,7 @@ exports and embeds use.
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, transforms
@@ -122,8 +122,17 @@ def register(app: Dash, store: DataStore) -> None:
 def register_profile_chart(app: Dash, store: DataStore, chart: str) -> None:
     """Callbacks of one profile chart card (string IDs, so one set per chart)."""
 
+    def words_and_table(pathname, year_value) -> tuple:
+        unit_id = unit_from_path(pathname, store.unit_ids)
+        if unit_id is None:
+            raise PreventUpdate
+        result = build_chart(chart, store, Selection((unit_id,), year_value or None))
+        table = data_table(result.table, f"{result.title}: {result.subtitle}")
+        return table, result.summary, result.subtitle, result.source_line
+
     # Words and table, then the figure, in two callbacks: the words need not wait for the
-    # graph library to load. Both build the same chart, so they always agree.
+    # graph library to load. Both build the same chart, so they always agree. The table is put
+    # in the page only while it is shown.
     @app.callback(
         Output(ids.profile_table(chart), "children"),
         Output(ids.profile_summary(chart), "children"),
@@ -132,14 +141,11 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str) -> None:
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.profile_graph(chart), "id"),
+        State(ids.profile_view_switch(chart), "value"),
     )
-    def fill_profile_chart_words(pathname, year_value, _graph_id):
-        unit_id = unit_from_path(pathname, store.unit_ids)
-        if unit_id is None:
-            raise PreventUpdate
-        result = build_chart(chart, store, Selection((unit_id,), year_value or None))
-        table = data_table(result.table, f"{result.title}: {result.subtitle}")
-        return table, result.summary, result.subtitle, result.source_line
+    def fill_profile_chart_words(pathname, year_value, _graph_id, view):
+        table, *words = words_and_table(pathname, year_value)
+        return table if view == "table" else None, *words
 
     @app.callback(
         Output(ids.profile_graph(chart), "figure"),
@@ -157,7 +163,13 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str) -> None:
     @app.callback(
         Output(ids.profile_graph_box(chart), "hidden"),
         Output(ids.profile_table(chart), "hidden"),
+        Output(ids.profile_table(chart), "children", allow_duplicate=True),
         Input(ids.profile_view_switch(chart), "value"),
+        State(ids.URL_LOCATION, "pathname"),
+        State(ids.FILTER_YEAR_DROPDOWN, "value"),
+        prevent_initial_call=True,
     )
-    def switch_profile_chart_and_table(view):
-        return view == "table", view != "table"
+    def switch_profile_chart_and_table(view, pathname, year_value):
+        if view != "table":
+            return False, True, None
+        return True, False, words_and_table(pathname, year_value)[0]
