@@ -173,12 +173,13 @@ def test_one_footer_named_maps_and_no_chart_toolbar_in_the_tab_order(
     page.goto(f"{live_server.url}/?unit=northumbria")
     wait_until_settled(page)
     expect(page.get_by_role("contentinfo")).to_have_count(1)
-    expect(
-        page.get_by_role("region", name="Map of England and Wales by police force area")
-    ).to_be_attached()
+    # The map library draws its canvases a moment after the figure arrives.
+    expect(page.locator("canvas.maplibregl-canvas")).to_have_count(2, timeout=60_000)
+    main_map = "Map of England and Wales by police force area"
+    expect(page.get_by_role("region", name=main_map)).to_be_attached(timeout=10_000)
     expect(page.get_by_role("region", name="Inset map of London")).to_be_attached()
     expect(page.locator("canvas[aria-label='Map']")).to_have_count(0)
-    assert page.locator(".modebar-btn").count() > 0
+    expect(page.locator(".modebar-btn").first).to_be_attached(timeout=60_000)
     expect(page.locator(".modebar-btn:not([tabindex='-1'])")).to_have_count(0)
     copy = page.get_by_role("button", name=re.compile("^Copy embed code")).first
     expect(copy).to_have_attribute("type", "button")
