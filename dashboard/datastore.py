@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import schema
+from dashboard import rules, schema
 from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS, citation, format_figure
 from dashboard.geography import load_boundaries
 
@@ -103,6 +103,11 @@ class DataStore:
         return tuple(sorted(str(year) for year in years))
 
     @property
+    def programme_years(self) -> tuple[str, ...]:
+        """The years a user may filter by: from the programme's first year (2019/20) on."""
+        return rules.programme_years(self.financial_years)
+
+    @property
     def metric_ids(self) -> tuple[str, ...]:
         return tuple(self.metrics["metric_id"])
 
@@ -150,6 +155,15 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         {"unit_id": [schema.NATIONAL], "unit_name": ["National programme"], "unit_type": [""]}
     )
     metrics = tables["metrics"].rename(columns={"label": "metric_label"})
+    if "money_kind" not in metrics.columns:
+        metrics = metrics.assign(money_kind="")
+    # Money that is not the unit's own says so in its label wherever it is shown (rules.py).
+    metrics["metric_label"] = [
+        f"{label} ({rules.MONEY_KIND_WORDS[kind]})"
+        if kind and kind not in rules.UNIT_MONEY and kind in rules.MONEY_KIND_WORDS
+        else label
+        for label, kind in zip(metrics["metric_label"], metrics["money_kind"], strict=True)
+    ]
     metrics = metrics[
         [
             "metric_id",
@@ -158,6 +172,7 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "unit_of_measure",
             "reach_type",
             "higher_is_better",
+            "money_kind",
         ]
     ]
     sources = tables["sources"].copy()
@@ -174,6 +189,7 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .merge(sources, on="source_id", how="left", validate="many_to_one")
     )
     obs["reach_type"] = _empty_to_na(obs["reach_type"])
+    obs["money_kind"] = _empty_to_na(obs["money_kind"])
     obs["is_lower_bound"] = obs["qualifier"].isin(LOWER_BOUNDS)
     obs["is_upper_bound"] = obs["qualifier"].isin(UPPER_BOUNDS)
     obs["value_text"] = [

@@ -93,7 +93,7 @@ def _unit_options(store: DataStore) -> list[dict[str, str]]:
 
 
 def _year_options(store: DataStore) -> list[dict[str, str]]:
-    return [{"label": year.replace("-", "/"), "value": year} for year in store.financial_years]
+    return [{"label": year.replace("-", "/"), "value": year} for year in store.programme_years]
 
 
 def _measure_options() -> list[dict[str, str]]:
