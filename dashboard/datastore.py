@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard import rules, schema
 from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS, citation, format_figure
 from dashboard.geography import load_boundaries
+from dashboard.revisions import RevisionsError, load_revisions
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ class DataStore:
     # The 43 force areas as loaded GeoJSON (None when the store was loaded without them): kept
     # here so that chart builders, which get only the store, can make self-contained map figures.
     boundaries: dict[str, Any] | None = None
+    # The revisions and corrections log (data/revisions.csv), newest first.
+    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date"]))
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -234,6 +237,10 @@ def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
     """
     tables = {spec.name: read_table(data_dir, spec) for spec in schema.TABLES}
     validate_tables(tables, data_dir)
+    try:
+        revisions = load_revisions(data_dir)
+    except RevisionsError as error:
+        raise DataError([error.problem]) from None
     store = DataStore(
         units=_prepare_units(tables),
         metrics=_prepare_metrics(tables),
@@ -241,6 +248,7 @@ def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
         observations=_prepare_observations(tables),
         data_dir=data_dir,
         boundaries=load_boundaries(geo_path) if geo_path is not None else None,
+        revisions=revisions,
     )
     log.info(
         "loaded %d units, %d metrics, %d observations, %d sources from %s",
