@@ -500,8 +500,9 @@ def hover_text(row: Mapping[str, Any], measure_label: str) -> str:
     """
     if pd.isna(row["value"]):
         return f"{row['reason']}<br>{row['unit_name']} · {measure_label}"
+    pairing = f"<br>{row['note']}" if "÷" in str(row.get("note") or "") else ""
     return (
-        f"{row['unit_name']}<br>{measure_label}: <b>{row['value_text']}</b><br>"
+        f"{row['unit_name']}<br>{measure_label}: <b>{row['value_text']}</b>{pairing}<br>"
         f"Period: {row['period']}<br>Source: {row['hover_source']}"
     )
 

@@ -31,6 +31,7 @@ def _figure(obs_id: str, metric: str, value: float, **extra: object) -> dict[str
         "citation": "Doc 2020, p. 1",
         "value_text": str(value),
         "category": "funding" if metric.startswith("funding") else "reach",
+        "geography": pd.NA,
     }
     return row | extra
 
