@@ -321,9 +321,7 @@ def check_metric_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
             problems.append(
                 Problem(
                     file,
-                    "a funding metric in gbp needs a money_kind ("
-                    + ", ".join(MONEY_KINDS)
-                    + ")",
+                    "a funding metric in gbp needs a money_kind (" + ", ".join(MONEY_KINDS) + ")",
                     int(index) + 2,
                     "money_kind",
                 )

@@ -91,7 +91,7 @@ def test_units_callback_returns_the_chosen_unit_only(client):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Northumbria" in body and "Merseyside" not in body
-    assert "Showing 1 of 18 units" in body
+    assert "Showing 1 of 20 units" in body
 
 
 def test_broken_data_stops_start_up_with_one_clear_message(data_copy):
