@@ -92,8 +92,16 @@ def register(app: Dash, store: DataStore) -> None:
             store.observations["source_id"] == unit["source_id"], "source_short"
         ]
         # A unit row cites a page of its source or, for units added later, a web page.
-        where = f", p. {unit['page']}" if pd.notna(unit["page"]) else f", {unit['url']}"
-        details = (short.iloc[0] if len(short) else str(unit["source_id"])) + where
+        where = f", p. {unit['page']}" if pd.notna(unit["page"]) else f" ({unit['url']})"
+        sources = store.sources.set_index("source_id")
+        if len(short):
+            name = str(short.iloc[0])
+        elif unit["source_id"] in sources.index:
+            source = sources.loc[unit["source_id"]]
+            name = f"{source['publisher']} {str(source['published'])[:4]}"
+        else:
+            name = str(unit["source_id"])
+        details = name + where
         groups = [
             (
                 str(part["category"].iloc[0]),
