@@ -137,6 +137,8 @@ def validate_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
         observations, "source_id", source_ids, obs_file, "sources.csv"
     )
     problems += schema.check_references(units, "source_id", source_ids, units_file, "sources.csv")
+    problems += schema.check_unit_rows(units, units_file)
+    problems += schema.check_metric_rows(metrics, str(directory / schema.METRICS.filename))
     problems += schema.check_observation_rows(observations, obs_file)
     if problems:
         raise DataError(problems)
@@ -216,7 +218,7 @@ def _prepare_units(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     units = tables["units"].copy()
     units["page"] = _to_int(units["page"])
     units["pfa_code_list"] = units["pfa_codes"].str.split(";")
-    for column in ("pcc", "lead", "model_notes"):
+    for column in ("pcc", "lead", "model_notes", "url"):
         units[column] = _empty_to_na(units[column])
     return units.sort_values("name", key=lambda s: s.str.lower()).reset_index(drop=True)
 
@@ -224,6 +226,7 @@ def _prepare_units(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _prepare_metrics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     metrics = tables["metrics"].copy()
     metrics["reach_type"] = _empty_to_na(metrics["reach_type"])
+    metrics["money_kind"] = _empty_to_na(metrics["money_kind"])
     metrics["higher_is_better"] = metrics["higher_is_better"].map(
         {"true": True, "false": False, "": pd.NA}
     )

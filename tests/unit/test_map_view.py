@@ -80,7 +80,7 @@ def test_map_values_has_one_row_per_force(store: DataStore) -> None:
         frame.columns
     )
     # 17 units cover one force each and Wales covers four.
-    assert frame["unit_id"].notna().sum() == 21
+    assert frame["unit_id"].notna().sum() == 23
     assert set(frame.loc[frame["unit_id"].eq("wales"), "pfa_code"]) == {
         "W15000001",
         "W15000002",
@@ -157,7 +157,7 @@ def test_funding_per_person_keeps_the_ratio_qualifier(synthetic: DataStore) -> N
 def test_headline_total_is_at_least_when_a_part_is_a_lower_bound(store, data) -> None:
     both = Selection(("greater_manchester", "merseyside"), "2020-21")
     units, funding, _reach = headline_figures(data, both)
-    assert units.value_text == "2 of 18"
+    assert units.value_text == "2 of 18", "2020/21: the 18 units that existed then"
     assert funding.label == "Home Office VRU grant, 2020/21"
     assert funding.value_text == "at least £6.6m"
     assert "lower bound" in funding.detail
@@ -209,7 +209,7 @@ def test_chart_spec_builds_a_self_contained_figure_and_a_full_table(store: DataS
     geojson = result.figure.data[0].geojson
     assert isinstance(geojson, dict) and len(geojson["features"]) == 43
     table = result.table
-    assert len(table) == 18
+    assert len(table) == 20
     assert {"unit_name", "value_text", "qualifier", "period", "citation", "reason"} <= set(
         table.columns
     )
@@ -223,7 +223,7 @@ def test_chart_spec_builds_a_self_contained_figure_and_a_full_table(store: DataS
 def test_chart_spec_without_boundaries_says_so_instead_of_failing(real_store) -> None:
     result = build_chart(MAP_CHART, real_store, Selection())
     assert result.figure.layout.annotations[0].text == "Map boundaries were not loaded"
-    assert len(result.table) == 18
+    assert len(result.table) == 20
 
 
 def test_first_call_sends_the_whole_figure_with_boundaries_by_url(data) -> None:
