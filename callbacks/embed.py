@@ -56,7 +56,7 @@ def graph_style(figure_height: int | None) -> dict[str, str]:
 
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     fingerprint = data_fingerprint(store) if cache is not None else ""
-    units, years = set(store.unit_ids), set(store.financial_years)
+    units, years = set(store.unit_ids), set(store.programme_years)
 
     @app.callback(
         Output(ids.EMBED_TITLE_TEXT, "children"),

@@ -12,7 +12,7 @@ from layouts.shell import notices
 
 
 def register(app: Dash, store: DataStore) -> None:
-    units, years = set(store.unit_ids), set(store.financial_years)
+    units, years = set(store.unit_ids), set(store.programme_years)
 
     @app.callback(
         Output(ids.URL_LOCATION, "search"),

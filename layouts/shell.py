@@ -57,7 +57,7 @@ def filter_bar(
                         id=ids.FILTER_UNIT_DROPDOWN,
                         options=list(unit_options),
                         multi=True,
-                        placeholder="All 18 units",
+                        placeholder="All units",
                     ),
                     width=5,
                 ),
@@ -108,7 +108,7 @@ def page_shell(
     year_options: Sequence[dict[str, str]],
     measure_options: Sequence[dict[str, str]],
     default_measure: str,
-    attribution: str,
+    attribution: object,
 ) -> html.Div:
     """The whole page around the view container."""
     return html.Div(

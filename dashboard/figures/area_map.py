@@ -25,6 +25,15 @@ VALUE_TRACES = (TRACE_VALUES, TRACE_VALUES + INSET_OFFSET)
 # Viridis rather than the theme's Cividis: Cividis passes through grey mid-scale, which would be
 # confused with the grey of "no data". Viridis has no grey and is colour-blind safe.
 COLORSCALE = "Viridis"
+# Signed changes: blue for a fall, red for a rise, pale at zero (ColorBrewer RdBu, colour-blind
+# safe); used with cmid=0 so that no change is ever drawn as the colour of a rise.
+DIVERGING_SCALE = [
+    [0.0, "#2166ac"],
+    [0.25, "#92c5de"],
+    [0.5, "#f7f7f7"],
+    [0.75, "#f4a582"],
+    [1.0, "#b2182b"],
+]
 NOT_VRU_FILL = "#eceff1"
 NO_DATA_FILL = "#8a8a8a"
 BORDER = "#ffffff"
@@ -39,7 +48,7 @@ LONDON_VIEW = {"center": {"lat": 51.513, "lon": -0.092}, "zoom": 9.0}
 INSET_DOMAIN = {"x": [0.655, 0.995], "y": [0.58, 0.995]}
 
 HOVER_VALUE = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
-HOVER_NO_DATA = "<b>%{customdata[1]}</b><br>No data: %{customdata[2]}<extra></extra>"
+HOVER_NO_DATA = "<b>%{customdata[1]}</b><br>No figure: %{customdata[2]}<extra></extra>"
 HOVER_NOT_VRU = "<b>%{customdata[1]}</b><br>Not a VRU area<extra></extra>"
 
 
@@ -50,6 +59,7 @@ def build_area_map(
     title: str = "",
     colorbar_title: str = "",
     selected: Sequence[str] = (),
+    coloraxis: dict[str, Any] | None = None,
 ) -> go.Figure:
     """Map of force areas coloured by `value`, drawn offline (no tiles, token or topojson).
 
@@ -60,7 +70,7 @@ def build_area_map(
 
     Traces, always 8 and always in this order (indices are module constants):
       0 `TRACE_NOT_VRU`  forces with no unit: light grey, hover "Not a VRU area";
-      1 `TRACE_NO_DATA`  VRU areas whose value is missing: mid grey, hover "No data: <hover_text>";
+      1 `TRACE_NO_DATA`  VRU areas with no value: mid grey, hover "No figure: <hover_text>";
       2 `TRACE_VALUES`   VRU areas with a value: z = value on the Viridis `coloraxis`;
       3 `TRACE_SELECTED` outlines of the selected units' forces (no fill, no hover);
       4-7 the same four on `map2`, an inset of London in the top-right corner. The inset is how
@@ -100,13 +110,19 @@ def build_area_map(
         figure.add_trace(not_vru.update(subplot=subplot, showlegend=main, legendgroup="not_vru"))
         figure.add_trace(
             _constant_trace(
-                groups["no_data"], NO_DATA_FILL, HOVER_NO_DATA, "VRU area, no data"
+                groups["no_data"],
+                NO_DATA_FILL,
+                HOVER_NO_DATA,
+                "VRU area, no figure for this selection",
             ).update(subplot=subplot, showlegend=main, legendgroup="no_data")
         )
         figure.add_trace(_value_trace(groups["values"], subplot))
         figure.add_trace(_selected_trace(selected_rows, subplot, main=main))
     figure.update_traces(geojson=geojson, featureidkey="properties.pfa_code")
-    return _layout(figure, title=title, colorbar_title=colorbar_title)
+    figure = _layout(figure, title=title, colorbar_title=colorbar_title)
+    if coloraxis:
+        figure.update_layout(coloraxis={k: v for k, v in coloraxis.items() if v is not None})
+    return figure
 
 
 def value_trace_updates(frame: pd.DataFrame) -> dict[int, dict[str, list[Any]]]:
