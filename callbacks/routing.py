@@ -45,7 +45,7 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
         "/units": units_page,
         "/data": lambda: data_page(total, sources),
         "/methods": lambda: methods_page(counts, quality),
-        "/accessibility": accessibility_page,
+        "/accessibility": lambda: accessibility_page(contact),
     }
 
 

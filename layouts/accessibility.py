@@ -18,6 +18,7 @@ from dashboard.accessibility import (
     KnownIssue,
 )
 from layouts.pages import page_heading
+from layouts.status import contact_link
 
 SITE = "the Violence Reduction Units dashboard"
 
@@ -49,8 +50,11 @@ def _issue(issue: KnownIssue) -> html.Li:
     )
 
 
-def accessibility_page() -> html.Div:
-    """The statement: status, what is not accessible, formats, reporting, enforcement, testing."""
+def accessibility_page(contact: str = "") -> html.Div:
+    """The statement: status, what is not accessible, formats, reporting, enforcement, testing.
+
+    `contact` (VRU_CONTACT) is where this copy's users ask for formats and report problems.
+    """
     return html.Div(
         [
             *page_heading(
@@ -104,6 +108,7 @@ def accessibility_page() -> html.Div:
                     "issue tracker. Tell us the page address and the format you need; we aim "
                     "to reply within 5 working days."
                 ),
+                html.P(["Contact for this copy of the dashboard: ", contact_link(contact)]),
             ),
             _section(
                 "Reporting a problem",

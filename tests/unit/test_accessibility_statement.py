@@ -78,3 +78,9 @@ def test_statement_was_reviewed_within_the_last_year():
     # Fails a year after the last review on purpose: the statement must be reviewed regularly.
     assert PREPARED <= LAST_REVIEWED <= date.today()
     assert (date.today() - LAST_REVIEWED).days <= REVIEW_EVERY_DAYS
+
+
+def test_statement_says_whom_to_ask_for_another_format():
+    text = " ".join("".join(_texts(accessibility_page("access@example.org"))).split())
+    assert "Contact for this copy of the dashboard: access@example.org" in text
+    assert "No contact address has been set" in " ".join(_texts(accessibility_page()))
