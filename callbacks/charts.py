@@ -7,11 +7,10 @@ from typing import Any
 from dash import MATCH, Dash, Input, Output
 from flask_caching import Cache
 
-from dashboard import ids
+from dashboard import ids, inputs
 from dashboard.cache import cached, data_fingerprint, selection_key
-from dashboard.charts import CHARTS, build_chart
+from dashboard.charts import build_chart
 from dashboard.datastore import DataStore
-from dashboard.measures import DEFAULT_MEASURE
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
 
@@ -31,6 +30,7 @@ def chart_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[A
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     """`cache` (from dashboard.cache.make_cache) keeps built cards; None builds every time."""
     fingerprint = data_fingerprint(store) if cache is not None else ""
+    known = inputs.known_for(store)
 
     @app.callback(
         Output(ids.chart_graph(MATCH), "figure"),
@@ -44,12 +44,10 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         Input(ids.chart_graph(MATCH), "id"),
     )
     def fill_chart(unit_values, year_value, measure_value, graph_id):
-        chart = graph_id["chart"]
-        if chart not in CHARTS:
+        chart = inputs.chart_of(graph_id, known.charts)
+        if chart is None:
             return {}, "Unknown chart.", "", "", ""
-        selection = Selection(
-            tuple(unit_values or ()), year_value or None, measure_value or DEFAULT_MEASURE
-        )
+        selection, _ = inputs.selection(unit_values, year_value, measure_value, known)
         key = selection_key("chart", chart, selection, fingerprint)
         return cached(cache, key, lambda: chart_outputs(chart, store, selection))
 
@@ -59,4 +57,5 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         Input(ids.view_switch(MATCH), "value"),
     )
     def switch_chart_and_table(view):
-        return view == "table", view != "table"
+        table = inputs.choice(view, ("chart", "table"), "chart") == "table"
+        return table, not table

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dash import MATCH, Dash, Input, Output
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, transforms
-from dashboard.charts import build_chart
+from dashboard import ids, inputs, transforms
+from dashboard.charts import CHARTS, build_chart
 from dashboard.datastore import DataStore
 from dashboard.figures.unit_figures import AREA_MAP_KEY, build_unit_area_map
 from dashboard.geography import (
@@ -31,7 +31,7 @@ UNIT_PREFIX = "/unit/"
 
 def unit_from_path(pathname: str | None, unit_ids: tuple[str, ...]) -> str | None:
     """'/unit/northumbria' -> 'northumbria' when the unit exists, else None."""
-    path = (pathname or "").rstrip("/")
+    path = inputs.path(pathname)
     if not path.startswith(UNIT_PREFIX):
         return None
     unit_id = path.removeprefix(UNIT_PREFIX)
@@ -43,6 +43,7 @@ def register(app: Dash, store: DataStore) -> None:
     boundaries = getattr(store, "boundaries", None) or load_boundaries(BOUNDARY_PATH)
     coverage = unit_coverage(store.units, force_table(boundaries))
     units = store.units.set_index("unit_id", drop=False)
+    known = inputs.known_for(store)
 
     # The map has its own callback: the page would otherwise hold back the tables until the
     # graph library has loaded.
@@ -80,6 +81,7 @@ def register(app: Dash, store: DataStore) -> None:
         if unit_id is None:
             raise PreventUpdate
         unit = units.loc[unit_id]
+        year_value, _ = inputs.year(year_value, known.years)
         figures = transforms.unit_figures(store.observations, unit_id, year=year_value)
         source_rows = transforms.unit_sources(
             figures,
@@ -125,9 +127,11 @@ def register(app: Dash, store: DataStore) -> None:
     )
     def fill_profile_chart_words(pathname, year_value, graph_id):
         unit_id = unit_from_path(pathname, store.unit_ids)
-        if unit_id is None:
+        chart = inputs.chart_of(graph_id, CHARTS)
+        if unit_id is None or chart is None:
             raise PreventUpdate
-        result = build_chart(graph_id["chart"], store, Selection((unit_id,), year_value or None))
+        year, _ = inputs.year(year_value, known.years)
+        result = build_chart(chart, store, Selection((unit_id,), year))
         table = data_table(result.table, f"{result.title}: {result.subtitle}")
         return table, result.summary, result.subtitle, result.source_line
 
@@ -139,10 +143,11 @@ def register(app: Dash, store: DataStore) -> None:
     )
     def fill_profile_chart_figure(pathname, year_value, graph_id):
         unit_id = unit_from_path(pathname, store.unit_ids)
-        if unit_id is None:
+        chart = inputs.chart_of(graph_id, CHARTS)
+        if unit_id is None or chart is None:
             raise PreventUpdate
-        selection = Selection((unit_id,), year_value or None)
-        return build_chart(graph_id["chart"], store, selection).figure
+        year, _ = inputs.year(year_value, known.years)
+        return build_chart(chart, store, Selection((unit_id,), year)).figure
 
     @app.callback(
         Output(ids.profile_graph_box(MATCH), "hidden"),
@@ -150,4 +155,5 @@ def register(app: Dash, store: DataStore) -> None:
         Input(ids.profile_view_switch(MATCH), "value"),
     )
     def switch_profile_chart_and_table(view):
-        return view == "table", view != "table"
+        table = inputs.choice(view, ("chart", "table"), "chart") == "table"
+        return table, not table

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dash import Dash, Input, Output, html
 
-from dashboard import catalogue, ids
+from dashboard import catalogue, ids, inputs
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from layouts.compare import compare_page
@@ -45,11 +45,11 @@ def register(app: Dash, store: DataStore) -> None:
 
     @app.callback(Output(ids.PAGE_CONTAINER, "children"), Input(ids.URL_LOCATION, "pathname"))
     def show_view(pathname):
-        path = (pathname or "/").rstrip("/") or "/"
+        path = inputs.path(pathname)
         if path.startswith(UNIT_PREFIX):
             unit_id = path.removeprefix(UNIT_PREFIX)
             if unit_id in units.index:
                 return profile_page(units.loc[unit_id].to_dict())
-            return not_found(pathname, f"No unit is called '{unit_id}'.")
+            return not_found(path, f"No unit is called '{inputs.shown(unit_id)}'.")
         page = pages.get(path)
-        return page() if page else not_found(pathname)
+        return page() if page else not_found(path)
