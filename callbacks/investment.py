@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, html
+from dash import ALL, Dash, Input, Output, ctx, html
 
 from callbacks.trends import notes_list, register_fitted_heights
 from dashboard import ids, inputs
@@ -24,16 +24,15 @@ def register(app: Dash, store: DataStore) -> None:
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        State(ids.investment_notes(ALL), "id"),
     )
-    def fill_notes(units, year, measure, notes_ids):
+    def fill_notes(units, year, measure):
         """Reading notes under each chart and, under the charts, the units left out and why."""
         selection, _ = inputs.selection(units, year, measure, known)
         return [
             gaps_section(store, selection)
-            if isinstance(i, dict) and i.get("chart") == GAPS
+            if output.get("id", {}).get("chart") == GAPS
             else notes_list(caveats_for(selection), heading="How to read this chart")
-            for i in notes_ids or []
+            for output in ctx.outputs_list
         ]
 
 

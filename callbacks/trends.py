@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dash import ALL, Dash, Input, Output, State, html
+from dash import ALL, Dash, Input, Output, ctx, html
 
 from dashboard import ids, inputs
 from dashboard.charts import charts_for_view
@@ -47,13 +47,13 @@ def register(app: Dash, store: DataStore) -> None:
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
-        State(ids.trends_notes(ALL), "id"),
     )
-    def fill_notes(units, year, measure, notes_ids):
+    def fill_notes(units, year, measure):
         """What each chart leaves out and why, listed under it as text for everyone to see.
 
-        One request fills every chart's notes (ALL, not MATCH): fewer round trips on load.
+        One request fills every chart's notes (ALL, not MATCH): fewer round trips on load. The
+        answer has one entry per output the request names, as Dash requires.
         """
         selection, _ = inputs.selection(units, year, measure, known)
-        charts = [inputs.chart_of(i, NOTES) for i in notes_ids or []]
+        charts = [inputs.chart_of(output.get("id"), NOTES) for output in ctx.outputs_list]
         return [notes_list(NOTES[chart](store, selection)) if chart else [] for chart in charts]

@@ -24,7 +24,7 @@ from callbacks import (
     trends,
     units,
 )
-from dashboard import limits, serving
+from dashboard import limits, security, serving
 from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS
 from dashboard.config import PROJECT_ROOT, Settings
@@ -172,4 +172,8 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     charts.register(app, store, cache=cache)
     exports.register(app, store, cache=cache)
     embed.register(app, store, cache=cache)
+    # Last: the policy's script hashes must cover every clientside callback registered above.
+    security.install_security_headers(
+        app, pages=routing.view_pages(store), unit_ids=store.unit_ids, https=settings.https
+    )
     return app

@@ -21,6 +21,7 @@ from typing import Any
 
 import dash
 import flask
+from dash._utils import split_callback_id, stringify_id
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,9 @@ def _item_error(item: Any, declared: Mapping[str, Any]) -> str | None:
     else:
         entries = [item]
     for entry in entries:
-        if not isinstance(entry, dict) or entry.get("property") != prop:
+        sent_prop = entry.get("property") if isinstance(entry, dict) else None
+        # An output allowed to be set by several callbacks is declared as "value@<hash>".
+        if not isinstance(sent_prop, str) or sent_prop.split("@")[0] != prop.split("@")[0]:
             return f"{raw_id}.{prop} is missing"
         if not _id_matches(entry.get("id"), raw_id):
             return f"{raw_id}.{prop} has another id"
@@ -146,16 +149,27 @@ def callback_body_error(body: Any, shapes: CallbackShapes) -> str | None:
             problem = _item_error(item, wanted)
             if problem:
                 return problem
-    outputs = body.get("outputs", [])
-    if not isinstance(outputs, dict | list):
-        return "'outputs' must be an object or a list"
-    for entry in outputs if isinstance(outputs, list) else [outputs]:
-        for one in entry if isinstance(entry, list) else [entry]:
-            if not isinstance(one, dict) or not isinstance(one.get("property"), str):
-                return "'outputs' entries need an id and a property"
+    declared_outputs = split_callback_id(output)
+    outputs = body.get("outputs")
+    if isinstance(declared_outputs, dict):
+        declared_outputs, outputs = [declared_outputs], [outputs]
+    if not isinstance(outputs, list) or len(outputs) != len(declared_outputs):
+        return "'outputs' does not match the callback"
+    for item, wanted in zip(outputs, declared_outputs, strict=True):
+        problem = _item_error(item, wanted)
+        if problem:
+            return problem
+    # Dash parses the id of the input that changed; it must be one of the inputs sent.
+    sent_inputs = {
+        f"{stringify_id(entry['id'])}.{entry['property']}"
+        for item in body.get("inputs", [])
+        for entry in (item if isinstance(item, list) else [item])
+    }
     changed = body.get("changedPropIds", [])
-    if not isinstance(changed, list) or not all(isinstance(p, str) for p in changed):
-        return "'changedPropIds' must be a list of strings"
+    if not isinstance(changed, list) or not all(
+        isinstance(p, str) and p in sent_inputs for p in changed
+    ):
+        return "'changedPropIds' must name inputs of the request"
     return None
 
 
