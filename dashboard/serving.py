@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -350,11 +351,12 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
 
     Why this is safe: every callback of the app is a pure function of its request body (the
     inputs, states, outputs and which input changed) over data that cannot change while the
-    process runs: no per-user state, no clock, no randomness. So one answer serves every user,
+    process runs: no per-user state, no randomness. So one answer serves every user,
     every worker (with Redis) and every later request with the same body, and a repeated view
     costs a cache lookup instead of pandas and plotly work. `fingerprint` (data and code) is in
-    every key. Answers are kept zstd-compressed: a fifth of the memory, and sent as they are to
-    browsers that accept zstd. Only 200 answers are kept; errors are never cached.
+    every key, and so is the day: an export names the day it was made. Answers are kept
+    zstd-compressed: a fifth of the memory, and sent as they are to browsers that accept zstd.
+    Only 200 answers are kept; errors are never cached.
     """
 
     def cacheable() -> bool:
@@ -376,7 +378,8 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
         except (ValueError, UnicodeDecodeError):
             return None
         body = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
-        return f"callback:{fingerprint}:{body}"
+        # Exports state the day they were made, so an answer is kept for that day only.
+        return f"callback:{fingerprint}:{dt.date.today().isoformat()}:{body}"
 
     def answer_from_cache() -> flask.Response | None:
         if not cacheable():
