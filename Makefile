@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+AUDIT_VENV ?= .venv-audit
 
-.PHONY: run test lint geo bench clean browser
+.PHONY: run test lint geo bench clean browser audit
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -37,11 +38,22 @@ browser:
 		exit 1; \
 	fi
 
-## test: install test tools and Chromium, then lint and run the whole suite (browser tests too)
-test: $(VENV)/.dev-installed browser
+## test: install test tools and Chromium, then lint, audit the pins and run the whole suite
+test: $(VENV)/.dev-installed browser audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+$(AUDIT_VENV)/.installed: requirements-audit.txt | $(BIN)/python
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet -r requirements-audit.txt
+	@touch $@
+
+## audit: check the pinned packages against the OSV database (fails on a fixable vulnerability;
+## says COULD NOT CHECK, without failing, when the database is unreachable; VRU_AUDIT_STRICT=1
+## makes that fail too)
+audit: $(AUDIT_VENV)/.installed
+	$(BIN)/python tools/audit_dependencies.py $(AUDIT_VENV)/bin/pip-audit requirements.txt requirements-dev.txt
 
 ## bench: serve the app and a bare Dash app under gunicorn, measure both (writes bench-results.json)
 bench: $(VENV)/.dev-installed browser
@@ -55,4 +67,4 @@ geo:
 	bash geo/build.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build
+	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .ruff_cache build
