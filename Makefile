@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 AUDIT_VENV ?= .venv-audit
 
-.PHONY: run test lint geo bench clean browser audit
+.PHONY: run test lint geo bench clean browser audit proxy
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -38,11 +39,23 @@ browser:
 		exit 1; \
 	fi
 
-## test: install test tools and Chromium, then lint, audit the pins and run the whole suite
-test: $(VENV)/.dev-installed browser audit
+## proxy: make sure nginx is there for the slow-client test (deploy/nginx.conf in front of gunicorn)
+proxy:
+	@if [ -x "$(NGINX)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else \
+		echo "nginx is needed at $(NGINX) for the slow-client test; install it or set NGINX=..."; \
+		exit 1; \
+	fi
+
+## test: install test tools, Chromium and nginx, then lint, audit the pins and run the whole suite
+test: $(VENV)/.dev-installed browser proxy audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/python -m pytest
 
 $(AUDIT_VENV)/.installed: requirements-audit.txt | $(BIN)/python
 	$(PYTHON) -m venv $(AUDIT_VENV)

@@ -51,7 +51,8 @@ def test_every_page_runs_under_the_policy(path, watched: Page, live_server, cons
 def test_a_filter_change_and_a_download_run_under_the_policy(
     watched: Page, live_server, console_errors
 ):
-    watched.goto(f"{live_server.url}/investment")
+    response = watched.goto(f"{live_server.url}/investment")
+    assert "object-src 'none'" in response.headers["content-security-policy"]
     card = watched.locator("section.chart-card").filter(has=watched.locator(".export-menu")).first
     expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible(timeout=BUSY)
     watched.locator("#filters-unit-dropdown").click()
@@ -68,7 +69,8 @@ def test_a_filter_change_and_a_download_run_under_the_policy(
 
 
 def test_an_embed_runs_under_the_policy(watched: Page, live_server, console_errors):
-    watched.goto(f"{live_server.url}/embed/funding-by-year?year=2019-20")
+    response = watched.goto(f"{live_server.url}/embed/funding-by-year?year=2019-20")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     expect(watched.locator("#embed-chart-title-text")).not_to_be_empty(timeout=BUSY)
     watched.wait_for_load_state("networkidle")
     assert _violations(watched) == []
