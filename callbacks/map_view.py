@@ -9,11 +9,12 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs
+from dashboard.charts.headlines import headline_figures, published_totals
 from dashboard.charts.map_view import (
     MapData,
-    headline_figures,
+    coloraxis_for,
     map_table,
-    map_texts,
+    measure_for,
     prepare_map_data,
     profile_targets,
     selected_updates,
@@ -53,6 +54,9 @@ def map_figure_update(
                 patch["data"][index][name] = value
         title = data.colorbar_titles[state["measure"]]
         patch["layout"]["coloraxis"]["colorbar"]["title"]["text"] = title
+        scale = coloraxis_for(state["measure"], data.frame_for(selection))
+        for name, value in scale.items():
+            patch["layout"]["coloraxis"][name] = value
         changed = True
     if list(drawn.get("units") or []) != state["units"]:
         for index, properties in selected_updates(data.coverage, selection.units).items():
@@ -86,10 +90,13 @@ def units_after_click(
 def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> None:
     """Wire the map; its frames are prepared here, once, unless the factory passes them in."""
     data = map_data or prepare_map_data(store)
+    published = published_totals(store)
     known = inputs.known_for(store)
 
     def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
-        return inputs.selection(unit_values, year_value, measure_value, known)[0]
+        """The widgets' values parsed (dashboard.inputs), with the map's own measure rule."""
+        selection, _ = inputs.selection(unit_values, year_value, measure_value, known)
+        return Selection(selection.units, selection.year, measure_for(selection))
 
     @app.callback(
         Output(ids.MAP_AREA_GRAPH, "figure"),
@@ -116,8 +123,10 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
     )
     def describe_map(unit_values, year_value, measure_value):
         selection = selection_from(unit_values, year_value, measure_value)
-        texts = map_texts(data.units_for(selection), selection, data.units, len(data.forces))
-        headlines = [(h.label, h.value_text, h.detail) for h in headline_figures(data, selection)]
+        texts = data.texts_for(selection)
+        headlines = [
+            (h.label, h.value_text, h.detail) for h in headline_figures(data, selection, published)
+        ]
         return (
             texts.title,
             texts.subtitle,
@@ -143,9 +152,8 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
                 raise PreventUpdate
             return no_update, True, False
         selection = selection_from(unit_values, year_value, measure_value)
-        units = data.units_for(selection)
-        texts = map_texts(units, selection, data.units, len(data.forces))
-        table = data_table(map_table(units), f"{texts.title}: {texts.subtitle}")
+        texts = data.texts_for(selection)
+        table = data_table(map_table(data.units_for(selection)), f"{texts.title}: {texts.subtitle}")
         return table, False, True
 
     @app.callback(

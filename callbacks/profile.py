@@ -8,6 +8,7 @@ exports and embeds use.
 
 from __future__ import annotations
 
+import pandas as pd
 from dash import MATCH, Dash, Input, Output
 from dash.exceptions import PreventUpdate
 
@@ -87,12 +88,22 @@ def register(app: Dash, store: DataStore) -> None:
             figures,
             store.sources,
             details_source=str(unit["source_id"]),
-            details_page=int(unit["page"]),
+            details_page=None if pd.isna(unit["page"]) else int(unit["page"]),
         )
         short = store.observations.loc[
             store.observations["source_id"] == unit["source_id"], "source_short"
         ]
-        details = (short.iloc[0] if len(short) else str(unit["source_id"])) + f", p. {unit['page']}"
+        # A unit row cites a page of its source or, for units added later, a web page.
+        where = f", p. {unit['page']}" if pd.notna(unit["page"]) else f" ({unit['url']})"
+        sources = store.sources.set_index("source_id")
+        if len(short):
+            name = str(short.iloc[0])
+        elif unit["source_id"] in sources.index:
+            source = sources.loc[unit["source_id"]]
+            name = f"{source['publisher']} {str(source['published'])[:4]}"
+        else:
+            name = str(unit["source_id"])
+        details = name + where
         groups = [
             (
                 str(part["category"].iloc[0]),

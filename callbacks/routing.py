@@ -6,27 +6,35 @@ from collections.abc import Callable
 
 from dash import Dash, Input, Output, html
 
-from dashboard import catalogue, ids, inputs
+from dashboard import catalogue, ids, inputs, rules
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
+from dashboard.revisions import last_updated
 from layouts.compare import compare_page
 from layouts.data_sources import accessibility_page, data_page, methods_page
 from layouts.investment import investment_page
 from layouts.map_view import map_page
 from layouts.pages import not_found
 from layouts.profile import profile_page
+from layouts.status import quality_sections
 from layouts.trends import trends_page
 from layouts.units import units_page
 
 UNIT_PREFIX = "/unit/"
 
 
-def view_pages(store: DataStore) -> dict[str, Callable[[], html.Div]]:
+def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], html.Div]]:
     """Path -> function building that view (called per request; layouts are cheap)."""
     # Counted once per store: the data and methods pages quote them as plain data.
     sources = catalogue.source_rows(store.sources, store.observations).to_dict("records")
     counts = catalogue.method_counts(store.observations, store.sources, store.units)
     total = len(store.observations)
+    quality = quality_sections(
+        rules.RULES,
+        store.revisions.to_dict("records"),
+        last_updated(store.revisions),
+        contact,
+    )
     return {
         "/": map_page,
         "/trends": lambda: trends_page(charts_for_view("trends")),
@@ -34,13 +42,13 @@ def view_pages(store: DataStore) -> dict[str, Callable[[], html.Div]]:
         "/compare": lambda: compare_page(charts_for_view("compare")),
         "/units": units_page,
         "/data": lambda: data_page(total, sources),
-        "/methods": lambda: methods_page(counts),
+        "/methods": lambda: methods_page(counts, quality),
         "/accessibility": accessibility_page,
     }
 
 
-def register(app: Dash, store: DataStore) -> None:
-    pages = view_pages(store)
+def register(app: Dash, store: DataStore, contact: str = "") -> None:
+    pages = view_pages(store, contact)
     units = store.units.set_index("unit_id", drop=False)
 
     @app.callback(Output(ids.PAGE_CONTAINER, "children"), Input(ids.URL_LOCATION, "pathname"))

@@ -109,10 +109,10 @@ def selection_from(args: argparse.Namespace, store: DataStore) -> Selection:
                 f"unknown unit '{unit}'. Known units: {', '.join(sorted(known_units))}"
             )
     year = args.year.replace("/", "-") if args.year else None
-    if year is not None and year not in store.financial_years:
+    if year is not None and year not in store.programme_years:
         raise UsageError(
             f"no figures for year '{args.year}'. Years with figures: "
-            + ", ".join(store.financial_years)
+            + ", ".join(store.programme_years)
         )
     measure = args.measure or DEFAULT_MEASURE
     if measure not in MEASURE_IDS:

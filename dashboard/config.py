@@ -92,6 +92,12 @@ class Settings:
         "VRU_GEO_DIR", "geo", "Folder holding police_force_areas.geojson.", _as_dir
     )
     log_level: str = _setting("VRU_LOG_LEVEL", "INFO", "Python logging level.", _as_level)
+    contact: str = _setting(
+        "VRU_CONTACT",
+        "",
+        "Where users send questions and corrections (an email address or a web address), "
+        "shown in every footer and on the methods page; empty says no contact is set.",
+    )
     embed_origins: tuple[str, ...] = _setting(
         "VRU_EMBED_ORIGINS",
         "*",

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from dashboard import schema
+from dashboard import rules, schema
 from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS, citation, format_figure
 from dashboard.geography import load_boundaries
+from dashboard.revisions import RevisionsError, load_revisions
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,8 @@ class DataStore:
     # The 43 force areas as loaded GeoJSON (None when the store was loaded without them): kept
     # here so that chart builders, which get only the store, can make self-contained map figures.
     boundaries: dict[str, Any] | None = None
+    # The revisions and corrections log (data/revisions.csv), newest first.
+    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date"]))
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -107,6 +110,11 @@ class DataStore:
         """Financial years that have at least one figure, oldest first."""
         years = self.observations["financial_year"].dropna().unique()
         return tuple(sorted(str(year) for year in years))
+
+    @property
+    def programme_years(self) -> tuple[str, ...]:
+        """The years a user may filter by: from the programme's first year (2019/20) on."""
+        return rules.programme_years(self.financial_years)
 
     @property
     def metric_ids(self) -> tuple[str, ...]:
@@ -135,6 +143,8 @@ def validate_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
         observations, "source_id", source_ids, obs_file, "sources.csv"
     )
     problems += schema.check_references(units, "source_id", source_ids, units_file, "sources.csv")
+    problems += schema.check_unit_rows(units, units_file)
+    problems += schema.check_metric_rows(metrics, str(directory / schema.METRICS.filename))
     problems += schema.check_observation_rows(observations, obs_file)
     problems += schema.check_units_areas(units, units_file)
     problems += schema.check_page_numbers(units, units_file)
@@ -164,6 +174,15 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         {"unit_id": [schema.NATIONAL], "unit_name": ["National programme"], "unit_type": [""]}
     )
     metrics = tables["metrics"].rename(columns={"label": "metric_label"})
+    if "money_kind" not in metrics.columns:
+        metrics = metrics.assign(money_kind="")
+    # Money that is not the unit's own says so in its label wherever it is shown (rules.py).
+    metrics["metric_label"] = [
+        f"{label} ({rules.MONEY_KIND_WORDS[kind]})"
+        if kind and kind not in rules.UNIT_MONEY and kind in rules.MONEY_KIND_WORDS
+        else label
+        for label, kind in zip(metrics["metric_label"], metrics["money_kind"], strict=True)
+    ]
     metrics = metrics[
         [
             "metric_id",
@@ -172,6 +191,7 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "unit_of_measure",
             "reach_type",
             "higher_is_better",
+            "money_kind",
         ]
     ]
     sources = tables["sources"].copy()
@@ -188,6 +208,7 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .merge(sources, on="source_id", how="left", validate="many_to_one")
     )
     obs["reach_type"] = _empty_to_na(obs["reach_type"])
+    obs["money_kind"] = _empty_to_na(obs["money_kind"])
     obs["is_lower_bound"] = obs["qualifier"].isin(LOWER_BOUNDS)
     obs["is_upper_bound"] = obs["qualifier"].isin(UPPER_BOUNDS)
     obs["value_text"] = [
@@ -211,7 +232,7 @@ def _prepare_units(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     units = tables["units"].copy()
     units["page"] = _to_int(units["page"])
     units["pfa_code_list"] = units["pfa_codes"].str.split(";")
-    for column in ("pcc", "lead", "model_notes"):
+    for column in ("pcc", "lead", "model_notes", "url"):
         units[column] = _empty_to_na(units[column])
     return units.sort_values("name", key=lambda s: s.str.lower()).reset_index(drop=True)
 
@@ -219,6 +240,7 @@ def _prepare_units(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _prepare_metrics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     metrics = tables["metrics"].copy()
     metrics["reach_type"] = _empty_to_na(metrics["reach_type"])
+    metrics["money_kind"] = _empty_to_na(metrics["money_kind"])
     metrics["higher_is_better"] = metrics["higher_is_better"].map(
         {"true": True, "false": False, "": pd.NA}
     )
@@ -232,6 +254,10 @@ def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
     """
     tables = {spec.name: read_table(data_dir, spec) for spec in schema.TABLES}
     validate_tables(tables, data_dir)
+    try:
+        revisions = load_revisions(data_dir)
+    except RevisionsError as error:
+        raise DataError([error.problem]) from None
     store = DataStore(
         units=_prepare_units(tables),
         metrics=_prepare_metrics(tables),
@@ -239,6 +265,7 @@ def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
         observations=_prepare_observations(tables),
         data_dir=data_dir,
         boundaries=load_boundaries(geo_path) if geo_path is not None else None,
+        revisions=revisions,
     )
     log.info(
         "loaded %d units, %d metrics, %d observations, %d sources from %s",

@@ -32,6 +32,7 @@ from dashboard.datastore import DataStore, load_store
 from dashboard.embed import choose_layout, install_frame_policy
 from dashboard.geography import BOUNDARY_URL, load_boundaries, register_boundary_route
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
+from dashboard.revisions import last_updated
 from layouts.chart_card import chart_card
 from layouts.compare import compare_page
 from layouts.data_sources import data_page
@@ -39,6 +40,7 @@ from layouts.embed import embed_shell
 from layouts.map_view import map_page
 from layouts.profile import profile_page
 from layouts.shell import page_shell
+from layouts.status import status_line
 from layouts.units import units_page
 
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
@@ -93,7 +95,7 @@ def _unit_options(store: DataStore) -> list[dict[str, str]]:
 
 
 def _year_options(store: DataStore) -> list[dict[str, str]]:
-    return [{"label": year.replace("-", "/"), "value": year} for year in store.financial_years]
+    return [{"label": year.replace("-", "/"), "value": year} for year in store.programme_years]
 
 
 def _measure_options() -> list[dict[str, str]]:
@@ -144,7 +146,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
         _year_options(store),
         _measure_options(),
         DEFAULT_MEASURE,
-        ATTRIBUTION,
+        status_line(last_updated(store.revisions), ATTRIBUTION),
     )
     # /embed/<chart> pages get a bare shell (no navigation or filters) and may be framed by the
     # configured origins; every other page refuses to be framed.
@@ -164,9 +166,9 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
             *(chart_card(name, spec.title) for name, spec in CHARTS.items()),
         ]
     )
+    routing.register(app, store, contact=settings.contact)
     for module in (
-        routing, filters, units, map_view, trends, investment, profile, compare,
-        data_sources, navigation,
+        filters, units, map_view, trends, investment, profile, compare, data_sources, navigation,
     ):  # fmt: skip
         module.register(app, store)
     charts.register(app, store, cache=cache)

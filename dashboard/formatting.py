@@ -53,6 +53,8 @@ def format_figure(
     text = f"{words} {number}".strip()
     if value_status == "provisional":
         text += " (provisional)"
+    elif value_status == "alternative":
+        text += " (another source's figure; not the one used)"
     return text
 
 

@@ -243,7 +243,7 @@ def known_for(store: DataStore) -> Known:
     """What the data in `store` and the chart catalogue let a user choose."""
     return Known(
         units=tuple(store.unit_ids),
-        years=tuple(store.financial_years),
+        years=tuple(store.programme_years),
         measures=MEASURE_IDS,
         default_measure=DEFAULT_MEASURE,
         charts=frozenset(CHARTS),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-UNIT_TYPES = ("VRU", "VRP", "VRN", "VVU", "VERU", "VPU")
+UNIT_TYPES = ("VRU", "VRP", "VRN", "VVU", "VERU", "VPU", "VPP")
 CATEGORIES = ("funding", "reach", "outcome", "activity", "enforcement", "organisation", "context")
 UNITS_OF_MEASURE = (
     "gbp",
@@ -43,7 +43,16 @@ REACH_TYPES = (
     "other",
 )
 QUALIFIERS = ("exact", "approximately", "over", "at_least", "nearly", "under", "up_to")
-VALUE_STATUSES = ("reported", "provisional", "chart_only")
+VALUE_STATUSES = ("reported", "provisional", "chart_only", "alternative")
+# What kind of money a funding figure in pounds is; never summed or drawn across kinds.
+MONEY_KINDS = (
+    "unit_grant",
+    "unit_spending",
+    "police_grant",
+    "duty_grant",
+    "combined",
+    "national_fund",
+)
 NATIONAL = "national"
 
 SLUG = r"[a-z0-9_]+"
@@ -120,8 +129,14 @@ UNITS = TableSpec(
         _rule("pcc", required=False),
         _rule("lead", required=False),
         _rule("model_notes", required=False),
+        _rule(
+            "start_year",
+            pattern=FINANCIAL_YEAR,
+            rule_text="must be the financial year the unit's VRU funding began, such as 2019-20",
+        ),
         _rule("source_id"),
-        _rule("page", integer=True),
+        _rule("page", required=False, integer=True),
+        _rule("url", required=False, pattern=URL, rule_text="must start with http:// or https://"),
     ),
 )
 
@@ -136,6 +151,7 @@ METRICS = TableSpec(
         _rule("reach_type", required=False, allowed=REACH_TYPES),
         _rule("description"),
         _rule("higher_is_better", required=False, allowed=("true", "false")),
+        _rule("money_kind", required=False, allowed=MONEY_KINDS),
     ),
 )
 
@@ -291,6 +307,42 @@ def check_references(
     return problems
 
 
+def check_unit_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """A unit row must say where it was read: a page of its source or a URL."""
+    return [
+        Problem(file, "every unit needs a page or a url", int(index) + 2, "page")
+        for index, row in frame.iterrows()
+        if row["page"] == "" and row["url"] == ""
+    ]
+
+
+def check_metric_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Funding in pounds must say what kind of money it is; other metrics must not."""
+    problems = []
+    for index, row in frame.iterrows():
+        is_money = row["category"] == "funding" and row["unit_of_measure"] == "gbp"
+        if is_money and row["money_kind"] == "":
+            problems.append(
+                Problem(
+                    file,
+                    "a funding metric in gbp needs a money_kind (" + ", ".join(MONEY_KINDS) + ")",
+                    int(index) + 2,
+                    "money_kind",
+                )
+            )
+        if not is_money and row["money_kind"] != "":
+            problems.append(
+                Problem(
+                    file,
+                    "money_kind is only for funding metrics in gbp; leave it empty",
+                    int(index) + 2,
+                    "money_kind",
+                    row["money_kind"],
+                )
+            )
+    return problems
+
+
 def check_observation_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
     """Rules that span columns of an observation: value vs status, and where it was read."""
     problems = []
@@ -317,6 +369,15 @@ def check_observation_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
             )
         if row["page"] == "" and row["url"] == "":
             problems.append(Problem(file, "every figure needs a page or a url", line, "page"))
+        if row["value_status"] == "alternative" and row["note"] == "":
+            problems.append(
+                Problem(
+                    file,
+                    "an alternative figure needs a note naming the preferred row and why",
+                    line,
+                    "note",
+                )
+            )
         if row["period_start"] and row["period_end"] and row["period_start"] > row["period_end"]:
             problems.append(
                 Problem(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard import rules
 from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS
 
 FUNDING_METRIC = "funding_home_office_vru"
@@ -252,13 +253,17 @@ def _spending_and_reach(
     funding_metrics: Sequence[str],
     reach_metrics: Sequence[str],
     year: str | None,
+    year_match: str = "overlap",
 ) -> dict[str, pd.DataFrame]:
     """The usable funding and reach figures, narrowed to the columns pairing reads, by unit.
 
+    Usable means what `rules` lets a view compare: preferred figures of the whole area.
     Grouping once (instead of a mask per unit over the wide table) keeps this fast.
     """
-    usable = observations[observations["value"].notna()]
-    usable = observations_for(usable, metrics=(*funding_metrics, *reach_metrics), year=year)
+    usable = observations[rules.preferred_mask(observations) & ~rules.part_area_mask(observations)]
+    usable = observations_for(
+        usable, metrics=(*funding_metrics, *reach_metrics), year=year, year_match=year_match
+    )
     usable = usable[[c for c in PAIR_COLUMNS if c in usable.columns]]
     return {str(unit): part for unit, part in usable.groupby("unit_id", sort=False)}
 
@@ -275,6 +280,7 @@ def funding_per_person_reached(
     funding_metric: str | None = None,
     funding_metrics: Sequence[str] = SPENDING_METRICS,
     year: str | None = None,
+    year_match: str = "overlap",
 ) -> pd.DataFrame:
     """Funding divided by people reached, per unit, only where both share unit and period.
 
@@ -287,7 +293,7 @@ def funding_per_person_reached(
     """
     funding_metrics = (funding_metric,) if funding_metric else tuple(funding_metrics)
     reach_metrics = _reach_metrics_for(reach_type)
-    by_unit = _spending_and_reach(observations, funding_metrics, reach_metrics, year)
+    by_unit = _spending_and_reach(observations, funding_metrics, reach_metrics, year, year_match)
     empty = _empty_figures(observations)
     rows = []
     for unit_id, unit_name in zip(units["unit_id"], units["name"], strict=True):
@@ -330,6 +336,7 @@ def funding_reach_pairs(
     reach_type: str = ANY_REACH,
     funding_metrics: Sequence[str] = SPENDING_METRICS,
     year: str | None = None,
+    year_match: str = "overlap",
 ) -> pd.DataFrame:
     """Every comparable funding/reach pair: one row per unit, reach measure and period.
 
@@ -339,7 +346,7 @@ def funding_reach_pairs(
     """
     funding_metrics = tuple(funding_metrics)
     reach_metrics = _reach_metrics_for(reach_type)
-    by_unit = _spending_and_reach(observations, funding_metrics, reach_metrics, year)
+    by_unit = _spending_and_reach(observations, funding_metrics, reach_metrics, year, year_match)
     empty = _empty_figures(observations)
     rows = []
     for unit_id, unit_name in zip(units["unit_id"], units["name"], strict=True):
@@ -418,7 +425,6 @@ def total_with_bounds(values: Iterable[float], qualifiers: Iterable[str]) -> Tot
 
 
 OVERVIEW_FUNDING = ("funding_home_office_vru",)
-OVERVIEW_REACH = ("reach_total", "reach_universal", "reach_targeted", "reach_young_people")
 
 
 def _figure_list(rows: pd.DataFrame, with_label: bool) -> str:
@@ -443,17 +449,25 @@ def unit_overview(
     A unit with no matching figure gets the text 'no data' in that column, never a 0.
     """
     chosen = units[units["unit_id"].isin(unit_ids)] if unit_ids else units
+    reach_metrics = tuple(
+        observations.loc[
+            observations["category"].eq("reach")
+            & observations["unit_of_measure"].eq("people")
+            & ~observations["metric_id"].isin(rules.NOT_UNIT_REACH),
+            "metric_id",
+        ].unique()
+    )
     figures = observations_for(
         observations,
         units=tuple(chosen["unit_id"]),
-        metrics=OVERVIEW_FUNDING + OVERVIEW_REACH,
+        metrics=OVERVIEW_FUNDING + reach_metrics,
         year=year,
     )
     rows = []
     for unit in chosen.itertuples(index=False):
         mine = figures[figures["unit_id"] == unit.unit_id]
         funding = mine[mine["metric_id"].isin(OVERVIEW_FUNDING)]
-        reach = mine[mine["metric_id"].isin(OVERVIEW_REACH)]
+        reach = mine[mine["metric_id"].isin(reach_metrics)]
         rows.append(
             {
                 "unit_id": unit.unit_id,

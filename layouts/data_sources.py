@@ -191,14 +191,19 @@ def _count_list(pairs: Sequence[tuple[str, int]]) -> html.Ul:
     return html.Ul([html.Li(f"{name}: {count}") for name, count in pairs])
 
 
-def methods_page(counts: MethodCounts) -> html.Div:
-    """How the figures were gathered and kept honest; every number is counted from the data."""
+def methods_page(counts: MethodCounts, quality: Sequence[object] = ()) -> html.Div:
+    """How the figures were gathered and kept honest; every number is counted from the data.
+
+    `quality` are the sections a statistics user looks for first (status, rules, strengths and
+    limitations, revisions, contact), built by `layouts.status.quality_sections`.
+    """
     return html.Div(
         [
             *page_heading(
                 "Methods and data quality",
                 "Where the figures come from, how their wording is kept, and what is missing.",
             ),
+            *quality,
             _section(
                 "Where the figures come from",
                 "sources",
@@ -251,8 +256,9 @@ def methods_page(counts: MethodCounts) -> html.Div:
                     "When figures are added up, the total is only as certain as its least "
                     "certain part. If any part is a lower bound ('over', 'at least') or is "
                     "missing, the total is 'at least' the sum; if parts are upper bounds "
-                    "('nearly', 'up to') it is 'up to' the sum; when bounds pull both ways, or "
-                    "a part is approximate, the total is 'about' the sum."
+                    "('nearly', 'up to') and nothing is missing it is 'up to' the sum; when both "
+                    "pull, the 'up to' parts are left out of the floor and named. Only figures "
+                    "of one measure, one financial year and whole areas are ever added."
                 ),
                 html.P(
                     "A ratio such as funding per person reached follows the same logic: a lower "
@@ -320,8 +326,8 @@ def methods_page(counts: MethodCounts) -> html.Div:
                     ]
                 ),
                 html.P(
-                    "Where a figure is missing the dashboard says 'no data' and, where it can, "
-                    "why. New figures can be added as described below."
+                    "Where a figure is missing the dashboard says 'no figure', why, and what the "
+                    "unit does have. New figures can be added as described below."
                 ),
             ),
             _section(

@@ -98,7 +98,7 @@ def page_shell(
     year_options: Sequence[dict[str, str]],
     measure_options: Sequence[dict[str, str]],
     default_measure: str,
-    attribution: str,
+    attribution: object,
 ) -> html.Div:
     """The whole page around the view container."""
     return html.Div(

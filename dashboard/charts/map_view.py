@@ -30,17 +30,19 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import transforms
+from dashboard import rules, transforms
 from dashboard.charts.base import ChartResult, ChartSpec, subtitle_for
 from dashboard.datastore import DataStore
 from dashboard.figures.area_map import (
+    COLORSCALE,
+    DIVERGING_SCALE,
     INSET_OFFSET,
     TRACE_SELECTED,
     build_area_map,
     value_trace_updates,
 )
 from dashboard.figures.theme import empty_figure
-from dashboard.formatting import MISSING_TEXT, format_figure
+from dashboard.formatting import format_figure
 from dashboard.geography import (
     BOUNDARY_ATTRIBUTION,
     BOUNDARY_URL,
@@ -55,6 +57,8 @@ from dashboard.selection import Selection
 MAP_CHART = "area-map"
 MAP_VIEW = "map"
 PER_PERSON = "funding_per_person"
+PEOPLE_REACHED = "people_reached"
+NO_FIGURE_TEXT = "no figure"
 BOUNDARY_SOURCE = f"Boundaries: {BOUNDARY_ATTRIBUTION.removeprefix('Source: ')}."
 
 # How exact a stated figure is, for choosing between figures of the same period.
@@ -75,6 +79,7 @@ UNIT_COLUMNS = (
     "is_provisional",
     "reason",
     "note",
+    "group",
 )
 TABLE_COLUMNS = (
     "unit_name",
@@ -119,27 +124,45 @@ def colorbar_title_for(store: DataStore, measure_id: str) -> str:
 def rule_words(measure_id: str, year: str | None) -> str:
     """Which figure each unit shows, in words for the subtitle."""
     if measure_id == PER_PERSON:
-        return "where grant and people reached share a period"
-    if year:
-        return "figures stated for that year"
-    return "each unit's most recent figure"
+        return "unit money ÷ people reached, where both are stated for the year"
+    if measure_id == PEOPLE_REACHED:
+        return "each unit's largest reach figure for the year; groups differ"
+    if measure(measure_id).signed_change:
+        return "change over the unit's own life, each over its own period; whole areas only"
+    return "figures stated for that year"
 
 
 def period_phrase(year: str | None) -> str:
-    return f"financial year {financial_year_words(year)}" if year else "latest figure per unit"
+    return f"financial year {financial_year_words(year)}" if year else "periods as stated per unit"
 
 
-def _ranked(observations: pd.DataFrame, metric_id: str) -> pd.DataFrame:
-    """A metric's unit figures with a value, best first within each unit (for every year)."""
+def _candidates(
+    observations: pd.DataFrame, metric_ids: Sequence[str], starts: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The unit figures a map may colour: preferred, whole-area, within the unit's life.
+
+    `starts` (unit -> first financial year) is given for signed changes only: a change that
+    began before the unit existed is context (`rules.change_in_unit_life`), not its record.
+    """
     rows = observations[
-        observations["metric_id"].eq(metric_id)
-        & observations["value"].notna()
+        observations["metric_id"].isin(list(metric_ids))
         & observations["unit_id"].ne(NATIONAL)
+        & rules.preferred_mask(observations)
+        & ~rules.part_area_mask(observations)
     ]
+    if starts is not None and not rows.empty:
+        in_life = [
+            rules.change_in_unit_life(row, starts.get(row["unit_id"])) for _, row in rows.iterrows()
+        ]
+        rows = rows[pd.Series(in_life, index=rows.index, dtype=bool)]
+    return rows
+
+
+def _ranked(rows: pd.DataFrame) -> pd.DataFrame:
+    """Candidate figures best first within each unit: single year, dated, recent, exact."""
     keys = rows.assign(
         _multi_year=rows["financial_year"].isna(),
         _undated=rows["period_end"].isna(),
-        _part_area=rows["geography"].notna(),
         _provisional=rows["value_status"].ne("reported"),
         _precision=rows["qualifier"].map(_PRECISION).fillna(2),
     ).sort_values(
@@ -148,19 +171,18 @@ def _ranked(observations: pd.DataFrame, metric_id: str) -> pd.DataFrame:
             "_multi_year",
             "_undated",
             "period_end",
-            "_part_area",
             "_provisional",
             "_precision",
             "obs_id",
         ],
-        ascending=[True, True, True, False, True, True, True, True],
+        ascending=[True, True, True, False, True, True, True],
         na_position="last",
     )
     return keys.drop(columns=[c for c in keys.columns if c.startswith("_")])
 
 
 def _choose(ranked: pd.DataFrame, year: str | None) -> pd.DataFrame:
-    """From ranked rows, the first per unit among those that qualify for `year`."""
+    """From ranked rows, the first per unit among those stated for `year` (None: any period)."""
     rows = ranked[ranked["financial_year"].eq(year).fillna(False)] if year else ranked
     alternatives = rows["unit_id"].value_counts()
     chosen = rows.drop_duplicates("unit_id", keep="first")
@@ -168,51 +190,88 @@ def _choose(ranked: pd.DataFrame, year: str | None) -> pd.DataFrame:
 
 
 def pick_figures(observations: pd.DataFrame, metric_id: str, year: str | None) -> pd.DataFrame:
-    """One row per unit: the figure the map shows for `metric_id` (units without one are absent).
+    """One row per unit: the figure the map shows for `metric_id` in `year` (others absent).
 
-    With a year only figures stated for that financial year qualify (a multi-year total or an
-    undated figure is never split or guessed into a year). The order of preference is given in
-    the module docstring; the last tie-breaker is the row's id, so the choice is stable.
+    Only figures stated for that financial year qualify (a multi-year total or an undated
+    figure is never split or guessed into a year); rivals marked `alternative` and part-area
+    figures never do. The last tie-breaker is the row's id, so the choice is stable.
     `alternatives` counts the figures that qualified, the chosen one included.
     """
-    return _choose(_ranked(observations, metric_id), year)
+    return _choose(_ranked(_candidates(observations, (metric_id,))), year)
 
 
-@dataclass(frozen=True)
-class _UnitFacts:
-    """What a unit has for a metric at all: enough to say why nothing can be drawn."""
+def _what_it_has(mine: pd.DataFrame, people: bool) -> str:
+    """'over 32,600 people (universal), 2019/20': a unit's other figures, briefly."""
+    shown = mine[mine["value"].notna()].sort_values("period_end", ascending=False)
+    parts = []
+    for row in shown.head(2).itertuples(index=False):
+        text = str(row.value_text)
+        if people:
+            text += " " + rules.reach_type_words(row.reach_type)
+        where = f", {row.geography}" if rules.is_part_area(row.geography) else ""
+        parts.append(f"{text} ({row.period_label}{where})")
+    more = len(shown) - len(parts)
+    return "; ".join(parts) + (f" and {more} more" if more > 0 else "")
 
-    rows: int
-    years: tuple[str, ...]
-    periods: tuple[str, ...]
 
-
-def _unit_facts(observations: pd.DataFrame, metric_id: str) -> dict[str, _UnitFacts]:
-    rows = observations[observations["metric_id"].eq(metric_id)]
-    facts = {}
+def _missing_reasons(
+    observations: pd.DataFrame,
+    metric_ids: Sequence[str],
+    year: str | None,
+    starts: Mapping[str, str],
+    people: bool = False,
+) -> dict[str, str]:
+    """Per unit, why nothing is drawn, saying what the unit does have (never just 'no data')."""
+    rows = observations[observations["metric_id"].isin(list(metric_ids))]
+    reasons = {}
     for unit_id, mine in rows.groupby("unit_id"):
-        stated = mine[mine["value"].notna()]
-        facts[str(unit_id)] = _UnitFacts(
-            rows=len(mine),
-            years=tuple(sorted(str(y) for y in stated["financial_year"].dropna().unique())),
-            periods=tuple(dict.fromkeys(str(p) for p in stated["period_label"])),
+        unit_id = str(unit_id)
+        usable = mine[rules.preferred_mask(mine)]
+        when = f"for {financial_year_words(year)}" if year else ""
+        if usable.empty:
+            reasons[unit_id] = "the source shows it only as a chart, without a number"
+            continue
+        start = starts.get(unit_id)
+        if year and start and year < start:
+            reasons[unit_id] = f"the unit began in {financial_year_words(start)}"
+            continue
+        part = rules.part_area_mask(usable)
+        if part.all():
+            geo = "; ".join(dict.fromkeys(str(g) for g in usable["geography"]))
+            reasons[unit_id] = (
+                f"its figures cover only part of its area ({geo}), so they never colour the "
+                f"whole area: {_what_it_has(usable, people)}"
+            )
+            continue
+        reasons[unit_id] = f"no figure {when}; it has {_what_it_has(usable, people)}".replace(
+            "no figure ;", "no figure;"
         )
-    return facts
+    return reasons
 
 
-def _missing_reason(facts: _UnitFacts | None, year: str | None) -> str:
-    """Why a unit has no figure to draw, in words a reader can check against the sources."""
-    if facts is None or facts.rows == 0:
-        return "no figure for this unit in the sources used"
-    if not facts.periods:
-        return "the source shows it only as a chart, without a number"
-    if not year:
-        return "no figure with a value for this unit"
-    if facts.years:
-        shown = ", ".join(financial_year_words(y) for y in facts.years[-3:])
-        return f"no figure stated for {financial_year_words(year)} (figures exist for {shown})"
-    periods = "; ".join(f"'{p}'" for p in facts.periods[:2])
-    return f"no figure stated for {financial_year_words(year)}; its figures cover {periods}"
+def _context_reasons(
+    observations: pd.DataFrame, metric_id: str, starts: Mapping[str, str]
+) -> dict[str, str]:
+    """Units whose only change figures began before the unit existed: context, not record."""
+    rows = observations[
+        observations["metric_id"].eq(metric_id)
+        & observations["unit_id"].ne(NATIONAL)
+        & rules.preferred_mask(observations)
+        & ~rules.part_area_mask(observations)
+    ]
+    reasons = {}
+    for unit_id, mine in rows.groupby("unit_id"):
+        earlier = [
+            f"{row['value_text']} ({row['period_label']})"
+            for _, row in mine.iterrows()
+            if not rules.change_in_unit_life(row, starts.get(str(unit_id)))
+        ]
+        if earlier:
+            reasons[str(unit_id)] = (
+                "the change stated began before the unit existed, so it is context, not the "
+                f"unit's record: {'; '.join(earlier)}"
+            )
+    return reasons
 
 
 def _hover_source(citation: str, source_short: str, page: object) -> str:
@@ -224,7 +283,7 @@ def _missing_columns(reason: str) -> dict[str, Any]:
     return {
         "value": np.nan,
         "qualifier": pd.NA,
-        "value_text": MISSING_TEXT,
+        "value_text": NO_FIGURE_TEXT,
         "period": pd.NA,
         "citation": pd.NA,
         "hover_source": pd.NA,
@@ -232,11 +291,16 @@ def _missing_columns(reason: str) -> dict[str, Any]:
         "is_provisional": False,
         "reason": reason,
         "note": "",
+        "group": pd.NA,
     }
 
 
 def _simple_frame(
-    units: pd.DataFrame, chosen: pd.DataFrame, facts: Mapping[str, _UnitFacts], year: str | None
+    units: pd.DataFrame,
+    chosen: pd.DataFrame,
+    reasons: Mapping[str, str],
+    year: str | None,
+    people: bool = False,
 ) -> pd.DataFrame:
     by_unit = {row["unit_id"]: row for row in chosen.to_dict("records")}
     rows = []
@@ -248,13 +312,18 @@ def _simple_frame(
         }
         fig = by_unit.get(unit.unit_id)
         if fig is None:
-            row |= _missing_columns(_missing_reason(facts.get(unit.unit_id), year))
+            reason = reasons.get(unit.unit_id) or "no figure for this unit in the sources used"
+            start = getattr(unit, "start_year", None)
+            if year and isinstance(start, str) and year < start:
+                reason = f"the unit began in {financial_year_words(start)}"
+            row |= _missing_columns(reason)
         else:
             count = int(fig["alternatives"])
+            group = rules.reach_type_words(fig.get("reach_type")) if people else pd.NA
             row |= {
                 "value": float(fig["value"]),
                 "qualifier": fig["qualifier"],
-                "value_text": fig["value_text"],
+                "value_text": fig["value_text"] + (f" {group}" if people else ""),
                 "period": fig["period_label"],
                 "citation": fig["citation"],
                 "hover_source": _hover_source(fig["citation"], fig["source_short"], fig["page"]),
@@ -262,10 +331,14 @@ def _simple_frame(
                 "is_provisional": fig["value_status"] == "provisional",
                 "reason": "",
                 "note": (
-                    f"one of {count} figures that qualify; the unit's profile lists them all"
+                    "largest of the unit's reach figures for this period; the profile lists "
+                    "them all"
+                    if people and count > 1
+                    else f"one of {count} figures that qualify; the unit's profile lists them all"
                     if count > 1
                     else ""
                 ),
+                "group": group,
             }
         rows.append(row)
     return _typed(pd.DataFrame(rows, columns=list(UNIT_COLUMNS)))
@@ -277,28 +350,59 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _starts(store: DataStore) -> dict[str, str]:
+    if "start_year" not in store.units.columns:
+        return {}
+    return {
+        str(u): str(s)
+        for u, s in zip(store.units["unit_id"], store.units["start_year"], strict=True)
+        if isinstance(s, str) and s
+    }
+
+
 def _simple_unit_frames(
-    store: DataStore, metric_id: str, years: Sequence[str | None]
+    store: DataStore, measure_id: str, years: Sequence[str | None]
 ) -> dict[str | None, pd.DataFrame]:
-    """`unit_values` of one metric for several years, ranking the figures only once."""
-    ranked = _ranked(store.observations, metric_id)
-    facts = _unit_facts(store.observations, metric_id)
-    return {year: _simple_frame(store.units, _choose(ranked, year), facts, year) for year in years}
+    """`unit_values` of one measure for several years, ranking the figures only once."""
+    spec = measure(measure_id)
+    starts = _starts(store)
+    if measure_id == PEOPLE_REACHED:
+        metric_ids = rules.reach_metric_ids(store.metrics)
+        candidates = _candidates(store.observations, metric_ids)
+        frames = {}
+        for year in years:
+            in_year = candidates[candidates["financial_year"].eq(year).fillna(False)]
+            chosen = rules.largest_reach(in_year, metric_ids)
+            counts = in_year["unit_id"].value_counts()
+            chosen = chosen.assign(alternatives=chosen["unit_id"].map(counts).astype(int))
+            reasons = _missing_reasons(store.observations, metric_ids, year, starts, people=True)
+            frames[year] = _simple_frame(store.units, chosen, reasons, year, people=True)
+        return frames
+    metric_id = spec.metric_ids[0]
+    ranked = _ranked(
+        _candidates(store.observations, (metric_id,), starts if spec.signed_change else None)
+    )
+    frames = {}
+    for year in years:
+        reasons = _missing_reasons(store.observations, (metric_id,), year, starts)
+        if spec.signed_change:
+            reasons |= _context_reasons(store.observations, metric_id, starts)
+        frames[year] = _simple_frame(store.units, _choose(ranked, year), reasons, year)
+    return frames
 
 
-def _per_person_unit_values(
-    store: DataStore, year: str | None, observations: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Home Office grant per person reached (all), where both figures share a period."""
-    funding_metric = measure(PER_PERSON).metric_ids[0]
-    if observations is None:
-        observations = _per_person_rows(store)
-    # With no figures at all, one unit is enough to learn the reason (see the caller).
-    units = store.units if len(observations) else store.units.iloc[:1]
+def _per_person_unit_values(store: DataStore, year: str | None) -> pd.DataFrame:
+    """Money per person reached, paired exactly as /investment pairs them, for one year."""
     ratios = transforms.funding_per_person_reached(
-        observations, units, reach_type="all", funding_metric=funding_metric, year=year
+        store.observations,
+        store.units,
+        reach_type=transforms.ANY_REACH,
+        funding_metrics=transforms.SPENDING_METRICS,
+        year=year,
+        year_match="exact",
     )
     areas = store.units.set_index("unit_id")["area_name"]
+    starts = _starts(store)
     rows = []
     for ratio in ratios.itertuples(index=False):
         row: dict[str, Any] = {
@@ -306,63 +410,79 @@ def _per_person_unit_values(
             "unit_name": ratio.unit_name,
             "area_name": areas[ratio.unit_id],
         }
+        start = starts.get(ratio.unit_id)
         if pd.isna(ratio.value):
-            row |= _missing_columns(str(ratio.reason))
+            reason = str(ratio.reason)
+            if year and start and year < start:
+                reason = f"the unit began in {financial_year_words(start)}"
+            row |= _missing_columns(reason)
         else:
             citations = [str(c) for c in (ratio.funding_citation, ratio.reach_citation)]
             names = [c.split(",")[0].split(" (")[0] for c in citations]
+            group = rules.reach_type_words(ratio.reach_type)
             row |= {
                 "value": float(ratio.value),
                 "qualifier": ratio.qualifier,
-                "value_text": format_figure(float(ratio.value), "gbp", str(ratio.qualifier)),
+                "value_text": format_figure(round(float(ratio.value)), "gbp", str(ratio.qualifier)),
                 "period": ratio.period,
                 "citation": "; ".join(dict.fromkeys(citations)),
                 "hover_source": "; ".join(dict.fromkeys(names)),
                 "source_short": "; ".join(dict.fromkeys(names)),
                 "is_provisional": False,
                 "reason": "",
-                "note": f"grant {ratio.funding_text} ÷ {ratio.reach_text} people reached",
+                "note": (
+                    f"{ratio.funding_label} {ratio.funding_text} ÷ {ratio.reach_text} {group}"
+                ),
+                "group": group,
             }
         rows.append(row)
     return _typed(pd.DataFrame(rows, columns=list(UNIT_COLUMNS)))
 
 
-def _per_person_rows(store: DataStore) -> pd.DataFrame:
-    """Only the two metrics the ratio uses, so that each year's pairing scans a short frame."""
-    observations = store.observations
-    return observations[observations["metric_id"].isin(measure(PER_PERSON).metric_ids)]
-
-
 def _per_person_unit_frames(
     store: DataStore, years: Sequence[str | None]
 ) -> dict[str | None, pd.DataFrame]:
-    """`unit_values` of the ratio for several years, pairing figures only where there are some.
-
-    In a year with neither a grant nor a reach figure every unit is missing for the same reason,
-    so the pairing is asked for one unit and its reason given to all.
-    """
-    rows = _per_person_rows(store)
-    unit_rows = rows[rows["unit_id"].ne(NATIONAL)]
-    frames = {}
-    for year in years:
-        if transforms.observations_for(unit_rows, year=year).empty:
-            reason = str(_per_person_unit_values(store, year, rows.iloc[:0]).loc[0, "reason"])
-            records = [
-                {"unit_id": unit.unit_id, "unit_name": unit.name, "area_name": unit.area_name}
-                | _missing_columns(reason)
-                for unit in store.units.itertuples(index=False)
-            ]
-            frames[year] = _typed(pd.DataFrame(records, columns=list(UNIT_COLUMNS)))
-        else:
-            frames[year] = _per_person_unit_values(store, year, rows)
-    return frames
+    return {year: _per_person_unit_values(store, year) for year in years}
 
 
 def unit_values(store: DataStore, measure_id: str, year: str | None) -> pd.DataFrame:
-    """One row per unit (all of them, in the store's order): the figure shown, or why none."""
+    """One row per unit (all of them, in the store's order): the figure shown, or why none.
+
+    Without a year, a yearly measure shows its default year (`default_year`), so a map never
+    colours figures of different years together; a signed change has no yearly figures and
+    shows each unit's change over the unit's life, with its period.
+    """
+    if year is None and not measure(measure_id).signed_change:
+        year = default_year(store, measure_id)
+    if measure(measure_id).signed_change:
+        year = None
     if measure_id == PER_PERSON:
         return _per_person_unit_values(store, year)
-    return _simple_unit_frames(store, measure(measure_id).metric_ids[0], [year])[year]
+    return _simple_unit_frames(store, measure_id, [year])[year]
+
+
+def _best_year(frames: Mapping[str | None, pd.DataFrame]) -> str | None:
+    """The latest year with the widest coverage (most units with a figure)."""
+    best, best_count = None, 0
+    for year, frame in frames.items():
+        if year is None:
+            continue
+        count = int(frame["value"].notna().sum())
+        if count and count >= best_count:
+            best, best_count = year, count
+    return best
+
+
+def default_year(store: DataStore, measure_id: str) -> str | None:
+    """The year a map of `measure_id` shows when none is chosen (None for signed changes)."""
+    if measure(measure_id).signed_change:
+        return None
+    years = store.programme_years
+    if measure_id == PER_PERSON:
+        frames = _per_person_unit_frames(store, years)
+    else:
+        frames = _simple_unit_frames(store, measure_id, years)
+    return _best_year(frames) or (years[-1] if years else None)
 
 
 def coverage_for(store: DataStore) -> pd.DataFrame:
@@ -380,8 +500,9 @@ def hover_text(row: Mapping[str, Any], measure_label: str) -> str:
     """
     if pd.isna(row["value"]):
         return f"{row['reason']}<br>{row['unit_name']} · {measure_label}"
+    pairing = f"<br>{row['note']}" if "÷" in str(row.get("note") or "") else ""
     return (
-        f"{row['unit_name']}<br>{measure_label}: <b>{row['value_text']}</b><br>"
+        f"{row['unit_name']}<br>{measure_label}: <b>{row['value_text']}</b>{pairing}<br>"
         f"Period: {row['period']}<br>Source: {row['hover_source']}"
     )
 
@@ -424,38 +545,52 @@ def _names(units: pd.DataFrame, chosen: Sequence[str]) -> list[str]:
 
 
 def map_texts(
-    units: pd.DataFrame, selection: Selection, store_units: pd.DataFrame, forces: int
+    units: pd.DataFrame,
+    selection: Selection,
+    store_units: pd.DataFrame,
+    forces: int,
+    *,
+    year: str | None = None,
 ) -> MapTexts:
-    """Title, subtitle, one-sentence summary and source line for the map of a selection."""
+    """Title, subtitle, one-sentence summary and source line for the map of a selection.
+
+    `year` is the year drawn (the chosen one, or the measure's default); the highest and
+    lowest are named only among figures of that one year (or, for changes, each with its own
+    period).
+    """
     measure_id = measure_for(selection)
     label = measure(measure_id).label
-    total = len(units)
-    drawn = units[units["value"].notna()]
-    period = period_phrase(selection.year)
-    when = (
-        f"for {financial_year_words(selection.year)}"
-        if selection.year
-        else "(each unit's most recent)"
-    )
+    existing = rules.units_in_year(store_units, year)
+    shown = units[units["unit_id"].isin(existing["unit_id"])]
+    total = len(shown)
+    drawn = shown[shown["value"].notna()]
+    period = period_phrase(year)
+    when = f"for {financial_year_words(year)}" if year else "over the unit's own life"
+    units_word = rules.plural(total, "VRU unit")
     if drawn.empty:
         summary = (
-            f"None of the {total} VRU units has a {label} figure {when}; every VRU area "
-            "is drawn as 'no data'."
+            f"None of the {units_word} has a {label} figure {when}; every VRU area says what "
+            "it has instead."
         )
     else:
         ordered = drawn.sort_values("value", ascending=False)
         top, low = ordered.iloc[0], ordered.iloc[-1]
-        summary = f"{len(drawn)} of {total} VRU units have a {label} figure {when}"
+        has = "has" if len(drawn) == 1 else "have"
+        summary = f"{len(drawn)} of {units_word} {has} a {label} figure {when}"
         if len(drawn) == 1:
             summary += f": {top['unit_name']}, {top['value_text']} ({top['period']})"
         else:
             summary += (
-                f"; the highest stated is {top['unit_name']} at {top['value_text']} "
+                f"; the highest is {top['unit_name']} at {top['value_text']} "
                 f"({top['period']}) and the lowest {low['unit_name']} at {low['value_text']} "
                 f"({low['period']})"
             )
         missing = total - len(drawn)
-        summary += f"; {missing} show no data." if missing else "."
+        summary += (
+            f"; {missing} {'has' if missing == 1 else 'have'} no figure {when}." if missing else "."
+        )
+        if not year and len(drawn) > 1:
+            summary += " Their periods differ, so compare them with care."
     chosen = [u for u in selection.units if u in set(units["unit_id"])]
     if chosen:
         picked = units.set_index("unit_id").loc[chosen]
@@ -472,12 +607,15 @@ def map_texts(
         if sources
         else "Source: no figures for this selection."
     )
+    chosen_year = f"financial year {financial_year_words(year)}" if year else period
+    if year and not selection.year:
+        chosen_year += " (the latest year with figures for the most units)"
     return MapTexts(
         title=f"{label} by police force area",
         subtitle=subtitle_for(
-            f"{label} ({rule_words(measure_id, selection.year)})",
-            f"{len(store_units)} VRU units in {forces} police force areas of England and Wales",
-            period,
+            f"{label} ({rule_words(measure_id, year)})",
+            f"{total} VRU units in {forces} police force areas of England and Wales",
+            chosen_year,
         ),
         summary=summary,
         source_line=source_line,
@@ -485,21 +623,13 @@ def map_texts(
 
 
 @dataclass(frozen=True)
-class Headline:
-    """One headline figure beside the map: what it is, the figure, and how it was made."""
-
-    label: str
-    value_text: str
-    detail: str
-
-
-@dataclass(frozen=True)
 class MapData:
     """Everything the map's callbacks need, computed once per store at start-up.
 
-    `unit_frames[(measure_id, year)]` is `unit_values` for every measure and every financial
-    year of the store (and None, "latest figure"). Spreading a unit frame over the 43 forces
-    (`frame_for`) is a lookup-join of 18 rows, cheap enough to do per request.
+    `unit_frames[(measure_id, year)]` is `unit_values` for every measure and every programme
+    year (and None for signed changes, which have no yearly figures). `default_years` gives the
+    year shown when none is chosen. Spreading a unit frame over the 43 forces (`frame_for`) is
+    a lookup-join of 20 rows, cheap enough to do per request.
     """
 
     geojson: Mapping[str, Any]
@@ -509,10 +639,14 @@ class MapData:
     years: tuple[str, ...]
     colorbar_titles: Mapping[str, str]
     unit_frames: Mapping[tuple[str, str | None], pd.DataFrame]
+    default_years: Mapping[str, str | None]
 
     def key(self, selection: Selection) -> tuple[str, str | None]:
+        measure_id = measure_for(selection)
+        if measure(measure_id).signed_change:
+            return measure_id, None
         year = selection.year if selection.year in self.years else None
-        return measure_for(selection), year
+        return measure_id, year or self.default_years.get(measure_id)
 
     def units_for(self, selection: Selection) -> pd.DataFrame:
         return self.unit_frames[self.key(selection)]
@@ -521,6 +655,12 @@ class MapData:
         measure_id, _ = key = self.key(selection)
         return map_frame(self.unit_frames[key], self.coverage, measure(measure_id).label)
 
+    def texts_for(self, selection: Selection) -> MapTexts:
+        _measure, year = self.key(selection)
+        return map_texts(
+            self.units_for(selection), selection, self.units, len(self.forces), year=year
+        )
+
 
 def prepare_map_data(store: DataStore) -> MapData:
     """Compute every frame the map can show for this store (once, at start-up)."""
@@ -528,16 +668,23 @@ def prepare_map_data(store: DataStore) -> MapData:
         raise ValueError("the store was loaded without boundaries (load_store(..., geo_path))")
     forces = force_table(store.boundaries)
     coverage = unit_coverage(store.units, forces)
-    years = store.financial_years
+    years = store.programme_years
     unit_frames: dict[tuple[str, str | None], pd.DataFrame] = {}
+    defaults: dict[str, str | None] = {}
     for measure_id in MEASURE_IDS:
-        if measure_id == PER_PERSON:
-            frames = _per_person_unit_frames(store, (None, *years))
+        if measure(measure_id).signed_change:
+            frames = _simple_unit_frames(store, measure_id, [None])
+        elif measure_id == PER_PERSON:
+            frames = _per_person_unit_frames(store, years)
         else:
-            metric = measure(measure_id).metric_ids[0]
-            frames = _simple_unit_frames(store, metric, (None, *years))
+            frames = _simple_unit_frames(store, measure_id, years)
         for year, units in frames.items():
             unit_frames[(measure_id, year)] = units
+        # A measure with no yearly figure at all shows the grant's year (the first measure).
+        fallback = next(iter(defaults.values()), None) or (years[-1] if years else None)
+        defaults[measure_id] = (
+            None if measure(measure_id).signed_change else _best_year(frames) or fallback
+        )
     return MapData(
         geojson=store.boundaries,
         forces=forces,
@@ -546,16 +693,32 @@ def prepare_map_data(store: DataStore) -> MapData:
         years=years,
         colorbar_titles=MappingProxyType({m: colorbar_title_for(store, m) for m in MEASURE_IDS}),
         unit_frames=MappingProxyType(unit_frames),
+        default_years=MappingProxyType(defaults),
     )
+
+
+def coloraxis_for(measure_id: str, frame: pd.DataFrame) -> dict[str, Any]:
+    """Colour scale settings: a diverging scale centred on 0 for signed changes.
+
+    A signed change on a one-way scale would make a small fall look like a rise; the range is
+    symmetric about 0 and no wider than the largest change drawn.
+    """
+    if not measure(measure_id).signed_change:
+        return {"colorscale": COLORSCALE, "cmid": None, "cmin": None, "cmax": None}
+    values = frame["value"].dropna()
+    reach = float(values.abs().max()) if len(values) else 1.0
+    return {"colorscale": DIVERGING_SCALE, "cmid": 0, "cmin": -reach, "cmax": reach}
 
 
 def web_map_figure(data: MapData, selection: Selection) -> go.Figure:
     """The page's map: boundaries by URL (fetched once by the browser), values for the selection."""
+    frame = data.frame_for(selection)
     return build_area_map(
-        data.frame_for(selection),
+        frame,
         BOUNDARY_URL,
         colorbar_title=data.colorbar_titles[measure_for(selection)],
         selected=selection.units,
+        coloraxis=coloraxis_for(measure_for(selection), frame),
     )
 
 
@@ -587,111 +750,6 @@ def unit_for_location(coverage: pd.DataFrame, pfa_code: str) -> str | None:
     return str(match.iloc[0])
 
 
-def _funding_year(data: MapData, chosen: Sequence[str], year: str | None) -> str | None:
-    """The year to total funding over: the chosen one, else the one with most units' figures.
-
-    Why not add each unit's latest figure: those are from different years, and a sum across
-    years is not anyone's funding. Ties go to the most recent year.
-    """
-    if year:
-        return year
-    best, best_count = None, 0
-    for candidate in data.years:
-        frame = data.unit_frames[(transforms.FUNDING_METRIC, candidate)]
-        count = int(frame.loc[frame["unit_id"].isin(chosen), "value"].notna().sum())
-        if count and count >= best_count:
-            best, best_count = candidate, count
-    return best
-
-
-def _total_text(frame: pd.DataFrame, unit_of_measure: str) -> tuple[str, transforms.Total]:
-    total = transforms.total_with_bounds(frame["value"], frame["qualifier"].fillna("exact"))
-    if total.is_missing:
-        return MISSING_TEXT, total
-    return format_figure(total.value, unit_of_measure, total.qualifier), total
-
-
-_BOUND_WORDS = {
-    "at_least": "so the total is a lower bound",
-    "up_to": "so the total is an upper bound",
-    "approximately": "so the total is approximate",
-}
-
-
-def _figures(count: int) -> str:
-    return f"{count} unit figure" + ("" if count == 1 else "s")
-
-
-def _total_detail(total: transforms.Total, count: int, what: str) -> str:
-    """'Sum of 17 unit figures stated for 2020/21; 1 of 18 units has none, so ...'."""
-    detail = f"Sum of {_figures(total.parts)} {what}".rstrip()
-    if total.missing:
-        verb = "has" if total.missing == 1 else "have"
-        detail += f"; {total.missing} of {count} units {verb} none"
-    if total.qualifier in _BOUND_WORDS:
-        detail += f", {_BOUND_WORDS[total.qualifier]}"
-    return detail + "."
-
-
-def headline_figures(data: MapData, selection: Selection) -> tuple[Headline, ...]:
-    """Units, total Home Office funding and people reached for the chosen units.
-
-    Totals keep their qualifiers (`transforms.total_with_bounds`): a missing part or an 'over'
-    makes the total 'at least', never a more certain figure than its parts.
-    """
-    known = set(data.units["unit_id"])
-    chosen = [u for u in selection.units if u in known] or list(data.units["unit_id"])
-    count = len(chosen)
-    forces = int(data.coverage["unit_id"].isin(chosen).fillna(False).sum())
-    areas = f"{forces} of {FORCE_COUNT} police force areas"
-    if count == 1:
-        name = str(data.units.set_index("unit_id").loc[chosen[0], "name"])
-        units_headline = Headline("Unit", name, f"Covers {areas}.")
-    else:
-        units_headline = Headline("Units", f"{count} of {len(known)}", f"Covering {areas}.")
-
-    year = _funding_year(data, chosen, selection.year)
-    if year is None:
-        funding = Headline(
-            "Home Office VRU funding", MISSING_TEXT, "No unit chosen has a funding figure."
-        )
-    else:
-        frame = data.unit_frames[(transforms.FUNDING_METRIC, year)]
-        frame = frame[frame["unit_id"].isin(chosen)]
-        text, total = _total_text(frame, "gbp")
-        detail = _total_detail(total, count, f"stated for {financial_year_words(year)}")
-        if frame["is_provisional"].any():
-            detail += " Includes provisional figures."
-        if not selection.year:
-            detail += (
-                " The year is the one with figures for the most of these units; choose a "
-                "financial year above to see another."
-            )
-        funding = Headline(f"Home Office VRU funding, {financial_year_words(year)}", text, detail)
-
-    reach_measure = measure_for(selection)
-    if not reach_measure.startswith("reach_"):
-        reach_measure = "reach_total"
-    frame = data.unit_frames[(reach_measure, selection.year)]
-    frame = frame[frame["unit_id"].isin(chosen)]
-    text, total = _total_text(frame, "people")
-    if total.is_missing:
-        who = "This unit has no figure" if count == 1 else "None of these units has a figure"
-        when = f" for {financial_year_words(selection.year)}" if selection.year else ""
-        detail = f"{who}{when}."
-    else:
-        periods = list(frame["period"].dropna().unique())
-        if selection.year:
-            what = f"stated for {financial_year_words(selection.year)}"
-        elif len(periods) == 1:
-            what = f"({periods[0]})"
-        else:
-            what = "from different periods (each unit's latest)"
-        detail = _total_detail(total, count, what)
-    reach = Headline(measure(reach_measure).label, text, detail)
-    return units_headline, funding, reach
-
-
 def profile_targets(data: MapData, selection: Selection, limit: int = 3) -> list[tuple[str, str]]:
     """(unit_id, name) of the chosen units whose profiles the page links to (a few at most)."""
     names = data.units.set_index("unit_id")["name"]
@@ -701,20 +759,27 @@ def profile_targets(data: MapData, selection: Selection, limit: int = 3) -> list
 def area_map_chart(store: DataStore, selection: Selection) -> ChartResult:
     """The map as a chart result: a self-contained figure (GeoJSON inside) for exports."""
     measure_id = measure_for(selection)
-    units = unit_values(store, measure_id, selection.year)
+    year = selection.year if selection.year in store.programme_years else None
+    if measure(measure_id).signed_change:
+        year = None
+    elif year is None:
+        year = default_year(store, measure_id)
+    units = unit_values(store, measure_id, year)
     forces = FORCE_COUNT
     if store.boundaries is None:
         figure = empty_figure("Map boundaries were not loaded")
     else:
         coverage = coverage_for(store)
         forces = len(coverage)
+        frame = map_frame(units, coverage, measure(measure_id).label)
         figure = build_area_map(
-            map_frame(units, coverage, measure(measure_id).label),
+            frame,
             store.boundaries,
             colorbar_title=colorbar_title_for(store, measure_id),
             selected=selection.units,
+            coloraxis=coloraxis_for(measure_id, frame),
         )
-    texts = map_texts(units, selection, store.units, forces)
+    texts = map_texts(units, selection, store.units, forces, year=year)
     return ChartResult(
         chart=MAP_CHART,
         title=texts.title,
@@ -723,18 +788,39 @@ def area_map_chart(store: DataStore, selection: Selection) -> ChartResult:
         summary=texts.summary,
         figure=figure,
         table=map_table(units),
-        caveats=(
-            "Each unit shows one figure: "
-            + (
-                "the one stated for the chosen financial year."
-                if selection.year
-                else "its most recent, preferring a single year to a multi-year total."
-            ),
-            "Dark grey areas are VRU areas with no figure for this selection, not zero.",
-            "The City of London is a police force of its own and is not covered by a VRU; "
-            "the London inset shows it.",
-        ),
+        caveats=map_caveats(measure_id, year),
     )
+
+
+def map_caveats(measure_id: str, year: str | None) -> tuple[str, ...]:
+    """What a reader must know to read the map right, for the page, exports and slides."""
+    caveats = [
+        "Each unit shows one figure: "
+        + (
+            f"the one stated for {financial_year_words(year)}; the map never mixes years."
+            if year
+            else "its change over its own life, each over the period its source states."
+        ),
+        "Grey areas are VRU areas with no figure for this selection, not zero; the table says "
+        "what each of them has instead.",
+        "Figures for part of a unit's area (a borough, hot-spot areas) never colour the whole "
+        "area; they are listed in the unit's profile.",
+        "The City of London is a police force of its own and is not covered by a VRU; "
+        "the London inset shows it.",
+    ]
+    if measure_id == PEOPLE_REACHED:
+        caveats.insert(
+            1,
+            "People reached: each unit's largest single figure for the year, whatever group it "
+            "counts (young people, pupils, everyone); groups differ between units.",
+        )
+    if measure(measure_id).signed_change:
+        caveats.insert(
+            1,
+            "Changes that began before a unit existed (e.g. 'since 2012') are context and "
+            "are not coloured.",
+        )
+    return tuple(caveats)
 
 
 SPECS: tuple[ChartSpec, ...] = (

@@ -11,7 +11,7 @@ import textwrap
 
 import pandas as pd
 
-from dashboard import transforms
+from dashboard import rules, transforms
 from dashboard.charts.base import (
     ChartResult,
     ChartSpec,
@@ -165,12 +165,19 @@ def _describe_funding(name: str, figures: pd.DataFrame) -> str:
     grants = figures[
         (figures["metric_id"] == transforms.FUNDING_METRIC)
         & figures["financial_year"].notna()
-        & figures["value"].notna()
+        & rules.preferred_mask(figures)
     ].sort_values("period_end")
     text = (
-        f"{name} has {len(figures)} funding figures from {sources} "
+        f"{name} has {rules.plural(len(figures), 'funding figure')} from {sources} "
         f"{'source' if sources == 1 else 'sources'}"
     )
+    kinds = figures.get("money_kind", pd.Series(dtype=object))
+    others = int((kinds.notna() & ~kinds.isin(list(rules.UNIT_MONEY))).sum())
+    if others:
+        text += (
+            f" ({others} of them other money in the area, such as police Grip or surge grants, "
+            "labelled as such and never counted as the unit's)"
+        )
     if grants.empty:
         return text + "; none is a Home Office VRU grant for a single financial year."
     latest = grants.iloc[-1]
@@ -181,7 +188,9 @@ def _describe_funding(name: str, figures: pd.DataFrame) -> str:
 
 
 def _describe_reach(name: str, figures: pd.DataFrame) -> str:
-    numbered = figures[figures["value"].notna()]
+    numbered = figures[
+        rules.preferred_mask(figures) & ~figures["metric_id"].isin(list(rules.NOT_UNIT_REACH))
+    ]
     if numbered.empty:
         return f"{name} has {len(figures)} reach figures, none with a number."
     largest = numbered.sort_values("value", ascending=False).iloc[0]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from dashboard import transforms
+from dashboard import rules, transforms
 from dashboard.charts.base import (
     ChartResult,
     ChartSpec,
@@ -220,15 +220,26 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
     rows = transforms.observations_for(
         store.observations, units=_chosen_units(store, selection), metrics=tuple(CHANGE_METRICS)
     )
-    rows = rows[rows["value"].notna()].copy()
+    rows = rows[rules.preferred_mask(rows)].copy()
+    starts = dict(
+        zip(store.units["unit_id"], store.units.get("start_year", pd.Series()), strict=False)
+    )
+    # A change that began before the unit existed is context, drawn pale and named as such.
+    rows["context"] = [
+        not rules.change_in_unit_life(row, starts.get(row["unit_id"])) for _, row in rows.iterrows()
+    ]
     rows["metric_rank"] = rows["metric_id"].map(list(CHANGE_METRICS).index)
-    rows = rows.sort_values(["metric_rank", "value"])
+    rows = rows.sort_values(["context", "metric_rank", "value"])
     rows["label"] = [
-        f"{names[u]}: {CHANGE_METRICS[m]}" + (f" ({g})" if pd.notna(g) else "")
-        for u, m, g in zip(rows["unit_id"], rows["metric_id"], rows["geography"], strict=True)
+        ("Before the unit (context): " if c else "")
+        + f"{names[u]}: {CHANGE_METRICS[m]}"
+        + (f" (part of the area: {g})" if rules.is_part_area(g) else "")
+        for u, m, g, c in zip(
+            rows["unit_id"], rows["metric_id"], rows["geography"], rows["context"], strict=True
+        )
     ]
     in_year = _in_year(rows, selection.year)
-    rows["faded"] = ~in_year if selection.year else False
+    rows["faded"] = (~in_year if selection.year else False) | rows["context"]
     rows["hover_text"] = [
         f"<b>{row['unit_name']}</b><br>{row['metric_label']}: {row['value_text']}"
         f"<br>Period: {row['period_label']}"
@@ -242,7 +253,7 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
         for _, row in rows.iterrows()
     ]
     figure = build_change_bars(rows, axis_title="Change as reported (%)", faded_column="faded")
-    falls = rows[rows["value"] < 0]
+    falls = rows[(rows["value"] < 0) & ~rows["context"]]
     if rows.empty:
         summary = (
             f"The sources give no percentage change in knife crime or youth violence for "
@@ -304,6 +315,8 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
 KNIFE_CHANGE_NOTES = (
     "Each bar is the unit's own before-and-after comparison over the period it states; "
     "periods differ between units, so bars are not a league table.",
+    "Changes that began before a unit existed (e.g. 'since 2012') are context, drawn pale and "
+    "labelled, not the unit's record; a change for part of an area names that part.",
     "A rise in knife possession offences can mean more proactive policing, not more knife crime.",
 )
 

@@ -25,6 +25,15 @@ VALUE_TRACES = (TRACE_VALUES, TRACE_VALUES + INSET_OFFSET)
 # Viridis rather than the theme's Cividis: Cividis passes through grey mid-scale, which would be
 # confused with the grey of "no data". Viridis has no grey and is colour-blind safe.
 COLORSCALE = "Viridis"
+# Signed changes: blue for a fall, red for a rise, pale at zero (ColorBrewer RdBu, colour-blind
+# safe); used with cmid=0 so that no change is ever drawn as the colour of a rise.
+DIVERGING_SCALE = [
+    [0.0, "#2166ac"],
+    [0.25, "#92c5de"],
+    [0.5, "#f7f7f7"],
+    [0.75, "#f4a582"],
+    [1.0, "#b2182b"],
+]
 NOT_VRU_FILL = "#eceff1"
 NO_DATA_FILL = "#8a8a8a"
 BORDER = "#ffffff"
@@ -50,6 +59,7 @@ def build_area_map(
     title: str = "",
     colorbar_title: str = "",
     selected: Sequence[str] = (),
+    coloraxis: dict[str, Any] | None = None,
 ) -> go.Figure:
     """Map of force areas coloured by `value`, drawn offline (no tiles, token or topojson).
 
@@ -106,7 +116,10 @@ def build_area_map(
         figure.add_trace(_value_trace(groups["values"], subplot))
         figure.add_trace(_selected_trace(selected_rows, subplot, main=main))
     figure.update_traces(geojson=geojson, featureidkey="properties.pfa_code")
-    return _layout(figure, title=title, colorbar_title=colorbar_title)
+    figure = _layout(figure, title=title, colorbar_title=colorbar_title)
+    if coloraxis:
+        figure.update_layout(coloraxis={k: v for k, v in coloraxis.items() if v is not None})
+    return figure
 
 
 def value_trace_updates(frame: pd.DataFrame) -> dict[int, dict[str, list[Any]]]:

@@ -64,7 +64,8 @@ def test_map_page_has_title_words_headlines_and_a_table(page: Page, live_server,
     expect(page.get_by_text("Boundaries: Office for National Statistics")).to_be_visible()
     headlines = page.locator("#map-headline-container")
     expect(headlines).to_contain_text("18 of 18")
-    expect(headlines).to_contain_text("Home Office VRU funding, 2020/21")
+    expect(headlines).to_contain_text("Home Office VRU grant, 2020/21")
+    expect(headlines).to_contain_text("at least £")
     page.get_by_role("radio", name="Table").check()
     rows = page.locator("#map-table-container tbody tr")
     expect(rows).to_have_count(18)
@@ -112,15 +113,16 @@ def test_measure_and_year_changes_patch_only_the_values(page: Page, live_server,
     )
     after_measure = _trace(page, 2, "z")
     assert after_measure != before
-    assert 185_000 in after_measure, "Merseyside's 'nearly 185,000' is drawn"
+    assert after_measure == [2750.0], "one year (2020/21): only London states young people"
+    assert 185_000 not in after_measure, "Merseyside's cumulative figure is never coloured"
 
-    _choose(page, "#filters-year-dropdown", "2020/21")
-    expect(page).to_have_url(re.compile(r"year=2020-21"))
+    _choose(page, "#filters-year-dropdown", "2023/24")
+    expect(page).to_have_url(re.compile(r"year=2023-24"))
     page.wait_for_function(
         "([sel, n]) => document.querySelector(sel).data[2].z.length !== n",
         arg=[GRAPH, len(after_measure)],
     )
-    assert _trace(page, 2, "z") == [2750.0], "only London states young people for 2020/21"
+    assert _trace(page, 2, "z") == [], "no unit states young people for 2023/24"
 
     page.wait_for_timeout(300)
     assert len(responses) == 2

@@ -116,7 +116,7 @@ def test_coverage_has_one_row_per_force(units: pd.DataFrame, forces: pd.DataFram
 def test_coverage_maps_every_unit(units: pd.DataFrame, forces: pd.DataFrame) -> None:
     coverage = unit_coverage(units, forces)
     assert set(coverage["unit_id"].dropna()) == set(units["unit_id"])
-    assert coverage["unit_id"].dropna().nunique() == 18
+    assert coverage["unit_id"].dropna().nunique() == 20
 
 
 def test_wales_unit_covers_the_four_welsh_forces(units: pd.DataFrame, forces: pd.DataFrame) -> None:
@@ -145,9 +145,9 @@ def test_city_of_london_is_its_own_force_and_not_a_vru_area(
 
 def test_coverage_counts(units: pd.DataFrame, forces: pd.DataFrame) -> None:
     coverage = unit_coverage(units, forces)
-    # 17 units of one force each, and Wales with four.
-    assert coverage["is_vru_area"].sum() == 21
-    assert coverage["unit_id"].isna().sum() == 22
+    # 19 units of one force each, and Wales with four.
+    assert coverage["is_vru_area"].sum() == 23
+    assert coverage["unit_id"].isna().sum() == 20
 
 
 def test_coverage_leaves_its_inputs_unchanged() -> None:

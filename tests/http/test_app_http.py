@@ -91,7 +91,7 @@ def test_units_callback_returns_the_chosen_unit_only(client):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Northumbria" in body and "Merseyside" not in body
-    assert "Showing 1 of 18 units" in body
+    assert "Showing 1 of 20 units" in body
 
 
 def test_broken_data_stops_start_up_with_one_clear_message(data_copy):
@@ -114,3 +114,29 @@ def test_broken_data_stops_start_up_with_one_clear_message(data_copy):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "observations.csv, line 2, column 'value': must be a number" in result.stderr
+
+
+@pytest.mark.parametrize("unit_id", ["cleveland", "humberside"])
+def test_profile_of_a_unit_cited_by_url_loads(app, client, unit_id):
+    """Units added in 2022/23 cite a web page, not a page number; their profile still loads."""
+    key = next(k for k in app.callback_map if "profile-details-source-text" in k)
+    callback = app.callback_map[key]
+    outputs = [
+        {"id": part.split(".")[0], "property": part.split(".")[1]}
+        for part in key.strip(".").split("...")
+    ]
+    path_input, year_input = (item["id"] for item in callback["inputs"][:2])
+    payload = {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [
+            {"id": path_input, "property": "pathname", "value": f"/unit/{unit_id}"},
+            {"id": year_input, "property": "value", "value": None},
+        ],
+        "changedPropIds": [f"{path_input}.pathname"],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Police and Crime Commissioner" in body or "Partnership" in body
+    assert "https:" in body

@@ -174,7 +174,7 @@ def test_real_northumbria_comparison_shows_the_grant_years_and_lists_the_rest(re
     assert any(label.startswith("Home Office VRU grant · 2023/24") for label in labels)
     assert any(label.startswith("Home Office Grip grant · 2023/24") for label in labels)
     unmatched = unmatched_figures(real_store, Selection(("northumbria",)))
-    knife = unmatched[unmatched["metric_id"] == "knife_offences_count"]
+    knife = unmatched[unmatched["metric_id"] == "knife_enabled_serious_violence_count"]
     assert knife["display_text"].iloc[0] == "from 964 to 794"
 
 

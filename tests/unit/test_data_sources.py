@@ -187,7 +187,7 @@ def test_method_counts_add_up(real_store):
     assert sum(n for _, n in counts.by_category) == counts.figures
     assert sum(n for _, n in counts.by_qualifier) == counts.qualified
     assert counts.chart_only == (real_store.observations["value_status"] == "chart_only").sum()
-    assert counts.units == 18
+    assert counts.units == 20
 
 
 def test_method_counts_on_synthetic_data(synthetic_store):

@@ -68,6 +68,31 @@ CORRUPTIONS = {
         lambda f: f.loc.__setitem__((0, "unit_type"), "Task force"),
         ("units.csv", "line 2", "'unit_type'", "one of"),
     ),
+    "units-bad-start-year": (
+        "units",
+        lambda f: f.loc.__setitem__((0, "start_year"), "2019"),
+        ("units.csv", "line 2", "'start_year'", "financial year"),
+    ),
+    "units-no-page-or-url": (
+        "units",
+        lambda f: f.loc.__setitem__((0, ["page", "url"]), ""),
+        ("units.csv", "line 2", "'page'", "page or a url"),
+    ),
+    "metrics-funding-without-money-kind": (
+        "metrics",
+        lambda f: f.loc.__setitem__((0, "money_kind"), ""),
+        ("metrics.csv", "line 2", "'money_kind'", "needs a money_kind"),
+    ),
+    "metrics-bad-money-kind": (
+        "metrics",
+        lambda f: f.loc.__setitem__((0, "money_kind"), "pocket_money"),
+        ("metrics.csv", "line 2", "'money_kind'", "one of"),
+    ),
+    "metrics-money-kind-on-a-count": (
+        "metrics",
+        lambda f: f.loc.__setitem__((f["metric_id"] == "reach_total", "money_kind"), "unit_grant"),
+        ("metrics.csv", "'money_kind'", "only for funding metrics in gbp"),
+    ),
     "metrics-missing-column": (
         "metrics",
         lambda f: f.drop(columns=["category"]),
@@ -112,6 +137,11 @@ CORRUPTIONS = {
         "observations",
         lambda f: f.loc.__setitem__((0, ["page", "url"]), ""),
         ("observations.csv", "line 2", "'page'", "page or a url"),
+    ),
+    "observations-alternative-without-note": (
+        "observations",
+        lambda f: f.loc.__setitem__((f["value_status"] == "alternative", "note"), ""),
+        ("observations.csv", "'note'", "naming the preferred row"),
     ),
     "observations-bad-qualifier": (
         "observations",
@@ -197,3 +227,14 @@ def test_returned_frames_do_not_leak_changes_back(synthetic_store):
     sliced = transforms.observations_for(synthetic_store.observations, units=("alpha",))
     sliced.loc[sliced.index[0], "value"] = -1
     assert (synthetic_store.observations["value"] != -1).all()
+
+
+def test_new_columns_are_exposed(synthetic_store):
+    assert list(synthetic_store.units["start_year"]) == ["2019-20"] * 3
+    assert synthetic_store.units["url"].isna().all()
+    kinds = synthetic_store.metrics.set_index("metric_id")["money_kind"]
+    assert kinds["funding_home_office_vru"] == "unit_grant"
+    assert pd.isna(kinds["reach_total"])
+    obs = synthetic_store.observations.set_index("obs_id")
+    assert obs.loc["s-001", "money_kind"] == "unit_grant"
+    assert pd.isna(obs.loc["s-002", "money_kind"])

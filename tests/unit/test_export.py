@@ -167,7 +167,9 @@ def test_filters_description_names_units_year_and_measure(synthetic_store):
     words = export.filters_description(
         synthetic_store, Selection(("alpha",), "2019-20", "reach_total")
     )
-    assert words == ("Units: Alpha · Financial year: 2019/20 · Measure: People reached (all)")
+    assert words == (
+        "Units: Alpha · Financial year: 2019/20 · Measure: People reached (no group given)"
+    )
     assert export.filters_description(synthetic_store, Selection()).startswith(
         "Units: all 3 VRU areas · Financial year: all years"
     )

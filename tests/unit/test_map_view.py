@@ -13,10 +13,9 @@ from plotly.utils import PlotlyJSONEncoder
 
 from callbacks.map_view import map_figure_update, units_after_click
 from dashboard.charts import CHARTS, build_chart
+from dashboard.charts.headlines import headline_figures
 from dashboard.charts.map_view import (
     MAP_CHART,
-    headline_figures,
-    map_texts,
     map_values,
     pick_figures,
     prepare_map_data,
@@ -81,7 +80,7 @@ def test_map_values_has_one_row_per_force(store: DataStore) -> None:
         frame.columns
     )
     # 17 units cover one force each and Wales covers four.
-    assert frame["unit_id"].notna().sum() == 21
+    assert frame["unit_id"].notna().sum() == 23
     assert set(frame.loc[frame["unit_id"].eq("wales"), "pfa_code"]) == {
         "W15000001",
         "W15000002",
@@ -107,8 +106,8 @@ def test_missing_values_stay_nan_with_a_reason_never_zero(store: DataStore) -> N
     assert len(missing) >= 10
     assert not (vru["value"] == 0).any()
     assert (missing["reason"].str.len() > 0).all()
-    assert (missing["value_text"] == "no data").all()
-    assert missing["hover_text"].str.contains("no figure").all()
+    assert (missing["value_text"] == "no figure").all()
+    assert missing["hover_text"].str.contains("no figure|began|chart|part of", regex=True).all()
     figure = build_chart(MAP_CHART, store, Selection(measure="reach_total")).figure
     assert set(figure.data[TRACE_NO_DATA].locations) == set(missing["pfa_code"])
     assert 0 not in list(figure.data[TRACE_VALUES].z)
@@ -118,19 +117,16 @@ def test_a_year_keeps_only_figures_stated_for_that_year(store: DataStore) -> Non
     frame = unit_values(store, FUNDING, "2019-20")
     london = _row(frame, "london")
     assert math.isnan(london["value"])
-    assert london["reason"].startswith("no figure stated for 2019/20")
-    assert "2022/23" in london["reason"], "the reason says which years do have figures"
+    assert london["reason"].startswith("no figure for 2019/20; it has")
+    assert "2025/26" in london["reason"], "the reason says what the unit does have"
     assert _row(frame, "west_midlands")["value"] == 3_370_000
 
 
-def test_without_a_year_each_unit_shows_its_latest_single_year_figure(store: DataStore) -> None:
+def test_without_a_year_the_map_shows_one_year_never_a_mix(store: DataStore) -> None:
     frame = unit_values(store, FUNDING, None)
-    london = _row(frame, "london")
-    assert (london["value"], london["period"]) == (9_397_400, "2025/26")
-    # Thames Valley's later figure is a three-year total; one year is preferred to it.
-    thames = _row(frame, "thames_valley")
-    assert (thames["value"], thames["period"]) == (1_618_667, "2023/24")
-    assert "one of" in thames["note"], "the table says other figures qualified"
+    drawn = frame[frame["value"].notna()]
+    assert drawn["period"].nunique() == 1, "one period on one colour scale"
+    assert set(drawn["period"]) == {"2020/21"}, "the latest year with the widest coverage"
 
 
 def test_a_reported_figure_is_preferred_to_a_provisional_one(store: DataStore) -> None:
@@ -150,35 +146,34 @@ def test_hover_carries_unit_qualifier_period_and_source(store: DataStore) -> Non
 
 
 def test_funding_per_person_keeps_the_ratio_qualifier(synthetic: DataStore) -> None:
-    frame = unit_values(synthetic, "funding_per_person", None)
+    frame = unit_values(synthetic, "funding_per_person", "2019-20")
     alpha = _row(frame, "alpha")
     assert alpha["value"] == 500
     assert alpha["qualifier"] == "at_least"
     assert alpha["value_text"] == "at least £500"
-    assert _row(frame, "beta")["reason"].startswith("periods differ")
+    assert _row(frame, "beta")["reason"] == "no reach figure in 2019/20"
 
 
 def test_headline_total_is_at_least_when_a_part_is_a_lower_bound(store, data) -> None:
     both = Selection(("greater_manchester", "merseyside"), "2020-21")
     units, funding, _reach = headline_figures(data, both)
-    assert units.value_text == "2 of 18"
-    assert funding.label == "Home Office VRU funding, 2020/21"
+    assert units.value_text == "2 of 18", "2020/21: the 18 units that existed then"
+    assert funding.label == "Home Office VRU grant, 2020/21"
     assert funding.value_text == "at least £6.6m"
     assert "lower bound" in funding.detail
 
 
 def test_headline_total_is_at_least_when_a_unit_has_no_figure(synthetic_data) -> None:
-    _units, funding, reach = headline_figures(synthetic_data, Selection())
+    _units, funding, _reach = headline_figures(synthetic_data, Selection(year="2019-20"))
     assert funding.value_text == "at least £1.5m"
-    assert "1 of 3 units has none" in funding.detail
-    assert reach.value_text.startswith("at least")
+    assert "1 unit without one" in funding.detail
 
 
 def test_headline_without_a_year_totals_the_best_covered_year(data) -> None:
     _units, funding, _reach = headline_figures(data, Selection())
     assert funding.label.endswith("2020/21"), "every unit has a 2020/21 figure"
-    assert "choose a financial year" in funding.detail
-    assert funding.value_text.startswith(("about", "at least"))
+    assert "choose another above" in funding.detail
+    assert funding.value_text.startswith("at least"), "9 of the 2020/21 figures are 'over'"
 
 
 def test_headline_for_one_unit_names_it_and_links_its_profile(data) -> None:
@@ -190,15 +185,15 @@ def test_headline_for_one_unit_names_it_and_links_its_profile(data) -> None:
 
 
 def test_summary_and_subtitle_change_with_the_filters(store: DataStore, data) -> None:
-    every = map_texts(data.units_for(Selection()), Selection(), store.units, 43)
+    every = data.texts_for(Selection())
     year = Selection(year="2019-20")
-    one_year = map_texts(data.units_for(year), year, store.units, 43)
+    one_year = data.texts_for(year)
     assert every.summary != one_year.summary
-    assert "2019/20" in one_year.subtitle and "most recent" in every.subtitle
+    assert "2019/20" in one_year.subtitle and "2020/21 (the latest year" in every.subtitle
     assert every.title == "Home Office VRU funding by police force area"
     picked = Selection(("wales",), "2019-20")
-    text = map_texts(data.units_for(picked), picked, store.units, 43).summary
-    assert "Selected: Wales Violence Prevention Unit: no data (no figure stated" in text
+    text = data.texts_for(picked).summary
+    assert "Selected: Wales Violence Prevention Unit: no figure (no figure for 2019/20" in text
 
 
 def test_prepared_frames_equal_the_direct_computation(store: DataStore, data) -> None:
@@ -214,12 +209,12 @@ def test_chart_spec_builds_a_self_contained_figure_and_a_full_table(store: DataS
     geojson = result.figure.data[0].geojson
     assert isinstance(geojson, dict) and len(geojson["features"]) == 43
     table = result.table
-    assert len(table) == 18
+    assert len(table) == 20
     assert {"unit_name", "value_text", "qualifier", "period", "citation", "reason"} <= set(
         table.columns
     )
     missing = table[table["value"].isna()]
-    assert (missing["value_text"] == "no data").all() and (missing["reason"] != "").all()
+    assert (missing["value_text"] == "no figure").all() and (missing["reason"] != "").all()
     assert BOUNDARY_ATTRIBUTION.removeprefix("Source: ") in result.source_line
     assert "2019/20" in result.subtitle
     pd.testing.assert_frame_equal(store.observations, before)
@@ -228,13 +223,13 @@ def test_chart_spec_builds_a_self_contained_figure_and_a_full_table(store: DataS
 def test_chart_spec_without_boundaries_says_so_instead_of_failing(real_store) -> None:
     result = build_chart(MAP_CHART, real_store, Selection())
     assert result.figure.layout.annotations[0].text == "Map boundaries were not loaded"
-    assert len(result.table) == 18
+    assert len(result.table) == 20
 
 
 def test_first_call_sends_the_whole_figure_with_boundaries_by_url(data) -> None:
     figure, drawn = map_figure_update(data, Selection(), None)
     assert all(trace.geojson == BOUNDARY_URL for trace in figure.data)
-    assert drawn == {"measure": FUNDING, "year": None, "units": []}
+    assert drawn == {"measure": FUNDING, "year": "2020-21", "units": []}
 
 
 def _operations(patch: Patch) -> list[dict]:
@@ -255,6 +250,8 @@ def test_a_measure_change_patches_values_and_sends_no_geometry(data) -> None:
     assert {location[2] for location in touched} == {"locations", "z", "customdata"}
     colorbar = [op for op in operations if op["location"][0] == "layout"]
     assert colorbar[0]["params"]["value"] == "People"
+    scale = {op["location"][2]: op["params"]["value"] for op in colorbar[1:]}
+    assert scale["colorscale"] == "Viridis" and scale["cmid"] is None
     full = len(data.frame_for(Selection()).to_json())
     assert len(body) < full, "a patch is smaller than the frame it replaces"
     assert len(body) < 12_000
@@ -276,8 +273,8 @@ def test_nothing_changed_sends_nothing(data) -> None:
     assert map_figure_update(data, Selection(), drawn) == (no_update, no_update)
 
 
-def test_an_unknown_year_falls_back_to_the_latest_figures(data) -> None:
-    assert data.key(Selection(year="1850-51")) == (FUNDING, None)
+def test_an_unknown_year_falls_back_to_the_default_year(data) -> None:
+    assert data.key(Selection(year="1850-51")) == (FUNDING, "2020-21")
 
 
 def test_clicking_an_area_selects_its_unit_and_a_second_click_clears_it(data) -> None:

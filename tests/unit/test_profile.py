@@ -122,7 +122,7 @@ def test_profile_charts_follow_the_year_filter(synthetic_store: DataStore) -> No
 
 def test_northumbria_outcomes_show_knife_offences_from_964_to_794(real_store) -> None:
     result = build_chart("unit-outcomes", real_store, Selection(("northumbria",)))
-    knife = result.table[result.table["metric_label"] == "Knife offences"]
+    knife = result.table[result.table["metric_label"] == "Knife-enabled serious violence offences"]
     assert knife["value_text"].tolist() == ["from 964 to 794"]
     assert knife["citation"].tolist() == ["APCC 2020, p. 13"]
 

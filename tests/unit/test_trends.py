@@ -77,8 +77,9 @@ def test_legend_names_each_release_once(real_store):
 def test_undated_and_chart_only_knife_figures_are_listed_not_drawn(real_store):
     result = _build(real_store, "knife-offences-series")
     notes = " ".join(result.caveats)
-    assert "West Midlands" in notes
-    assert "shown only as a chart in APCC 2020 p. 34, values not published" in notes
+    # The West Midlands chart in APCC 2020 p. 34 is the force's own data: it belongs to
+    # knife_offences_force_count, not to this ONS series.
+    assert "APCC 2020 p. 34" not in notes
     assert "Kent" in notes and "no dates" in notes
     assert not (result.table["value_text"].str.startswith("not available")).any()
 
@@ -142,8 +143,9 @@ def test_multi_year_funding_totals_are_listed_not_drawn(real_store):
 def test_rival_funding_figures_for_one_year_are_kept_in_words(real_store):
     table = _build(real_store, "funding-by-year", units=("avon_and_somerset",)).table
     row = table[table["period"] == "2020/21"].iloc[0]
-    assert row["value_text"] == "about £1.6m"
-    assert "over £1.1m" in row["also_reported"]
+    # The police page's £1.6m is kept as an alternative to the preferred national lower bound.
+    assert row["value_text"] == "over £1.1m"
+    assert "about £1.6m" in row["also_reported"]
 
 
 def test_reported_changes_cover_the_named_units_and_fade_outside_the_year(real_store):
@@ -159,7 +161,8 @@ def test_reported_changes_cover_the_named_units_and_fade_outside_the_year(real_s
 
 def test_before_after_uses_the_stated_numbers(real_store):
     result = _build(real_store, "knife-before-after")
-    row = result.table[result.table["metric_label"] == "Knife offences"].iloc[0]
+    label = "Knife-enabled serious violence offences"
+    row = result.table[result.table["metric_label"] == label].iloc[0]
     assert (row["before_text"], row["value_text"]) == ("964", "794")
     assert "-17.6%" in row["change_text"]
     assert any("Bedfordshire" in note for note in result.caveats)
