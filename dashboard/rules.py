@@ -187,23 +187,24 @@ def largest_reach(observations: pd.DataFrame, metric_ids: Iterable[str]) -> pd.D
 
 
 def change_in_unit_life(row: pd.Series, start_year: str | None) -> bool:
-    """True when a change was measured over the unit's life, not from before it existed.
+    """True when a change describes the unit's time, not a trend from before it existed.
 
-    The baseline's period (or the change's own start) must fall in or after the unit's first
-    financial year. A baseline stated as a calendar year earlier than that year (West
-    Midlands' 'since 2012') is context. An unstated baseline is taken as the unit's own
-    record only when the source says it is the unit's impact.
+    A before-and-after comparison naturally starts the year before the unit (its baseline),
+    so the period (or the baseline) may begin at most one year before the unit's first
+    financial year. A baseline further back (West Midlands' 'since 2012') makes the change
+    context. An unstated period is taken as the unit's own when the source reports it as the
+    unit's impact, as the report does.
     """
-    start = int(str(start_year or PROGRAMME_START)[:4])
+    earliest = int(str(start_year or PROGRAMME_START)[:4]) - 1
     begun = row.get("period_start")
     if begun is not None and not pd.isna(begun):
-        return pd.Timestamp(begun).year >= start
+        return pd.Timestamp(begun).year >= earliest
     for text in (row.get("baseline_period_label"), row.get("period_label")):
         if text is None or pd.isna(text):
             continue
         years = [int(y) for y in _years_in(str(text))]
         if years:
-            return min(years) >= start
+            return min(years) >= earliest
     return True
 
 

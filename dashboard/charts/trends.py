@@ -31,6 +31,7 @@ from dashboard.selection import Selection
 NATIONAL_NAME = "England and Wales"
 CHANGE_METRICS: dict[str, str] = {
     "knife_crime_change_pct": "knife crime",
+    "knife_enabled_serious_violence_change_pct": "knife-enabled serious violence",
     "knife_victims_under25_change_pct": "under-25 victims of knife violence",
     "hospital_admissions_knife_change_pct": "hospital admissions for knife injuries",
     "serious_youth_violence_change_pct": "serious youth violence",
@@ -38,6 +39,7 @@ CHANGE_METRICS: dict[str, str] = {
 }
 BEFORE_AFTER_METRICS: dict[str, str] = {
     "knife_offences_count": "knife offences",
+    "knife_enabled_serious_violence_count": "knife-enabled serious violence",
     "knife_victims_under25_count": "under-25 victims of knife violence",
 }
 COUNT_CHANGE_METRICS = ("serious_youth_violence_victims_change",)
@@ -225,9 +227,14 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
         zip(store.units["unit_id"], store.units.get("start_year", pd.Series()), strict=False)
     )
     # A change that began before the unit existed is context, drawn pale and named as such.
-    rows["context"] = [
-        not rules.change_in_unit_life(row, starts.get(row["unit_id"])) for _, row in rows.iterrows()
-    ]
+    rows["context"] = pd.Series(
+        [
+            not rules.change_in_unit_life(row, starts.get(row["unit_id"]))
+            for _, row in rows.iterrows()
+        ],
+        index=rows.index,
+        dtype=bool,
+    )
     rows["metric_rank"] = rows["metric_id"].map(list(CHANGE_METRICS).index)
     rows = rows.sort_values(["context", "metric_rank", "value"])
     rows["label"] = [
@@ -239,7 +246,7 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
         )
     ]
     in_year = _in_year(rows, selection.year)
-    rows["faded"] = (~in_year if selection.year else False) | rows["context"]
+    rows["faded"] = rows["context"] | (~in_year if selection.year else False)
     rows["hover_text"] = [
         f"<b>{row['unit_name']}</b><br>{row['metric_label']}: {row['value_text']}"
         f"<br>Period: {row['period_label']}"

@@ -172,7 +172,10 @@ def test_real_northumbria_comparison_shows_the_grant_years_and_lists_the_rest(re
     result = build_chart("compare-units", real_store, Selection(("northumbria",)))
     labels = set(result.table["group_label"])
     assert any(label.startswith("Home Office VRU grant · 2023/24") for label in labels)
-    assert any(label.startswith("Home Office Grip grant · 2023/24") for label in labels)
+    # Police money is compared as what it is, never under the unit's grant.
+    grip = "Home Office Grip grant (money to the police force, not the unit) · 2023/24"
+    assert any(label.startswith(grip) for label in labels)
+    assert not any(label.startswith("Home Office Grip grant ·") for label in labels)
     unmatched = unmatched_figures(real_store, Selection(("northumbria",)))
     knife = unmatched[unmatched["metric_id"] == "knife_enabled_serious_violence_count"]
     assert knife["display_text"].iloc[0] == "from 964 to 794"

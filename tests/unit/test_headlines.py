@@ -96,8 +96,10 @@ def test_no_headline_adds_figures_of_different_periods(store: DataStore, data, p
         selection = Selection(year=year, measure=PEOPLE_REACHED)
         _units, _funding, reach = headline_figures(data, selection, published)
         frame = data.unit_frames[(PEOPLE_REACHED, year)]
-        periods = set(frame["period"].dropna())
-        assert periods <= {year.replace("-", "/")}, (year, periods)
+        obs = store.observations
+        for row in frame[frame["value"].notna()].itertuples():
+            stated = obs[(obs["unit_id"] == row.unit_id) & (obs["value"] == row.value)]
+            assert year in set(stated["financial_year"].dropna()), (row.unit_id, year, row.period)
         assert not reach.value_text.startswith("about")
         if frame["value"].notna().any():
             assert reach.value_text.startswith("at least"), reach
@@ -196,3 +198,14 @@ def test_a_map_figure_is_one_of_the_units_own_figures(store: DataStore) -> None:
         for row in frame[frame["value"].notna()].itertuples():
             own = transforms.unit_figures(store.observations, row.unit_id, year=year)
             assert row.value_text in set(own["value_text"]), (row.unit_id, year)
+
+
+def test_police_money_is_labelled_as_such_in_profiles_and_compare(store: DataStore) -> None:
+    """Defect: Grip and surge money appeared under unit names on /compare and in profiles."""
+    police = store.observations[store.observations["money_kind"].eq("police_grant")]
+    assert not police.empty
+    assert police["metric_label"].str.contains("police force, not the unit").all()
+    profile = build_chart("unit-funding-history", store, Selection(("london",)))
+    grip = profile.table[profile.table["metric_label"].str.contains("Grip")]
+    assert not grip.empty and grip["metric_label"].str.contains("not the unit").all()
+    assert "never counted as the unit's" in profile.summary
