@@ -31,7 +31,9 @@ TOTAL_BODIES = 2_000
 # get fewer bodies, so the test stays near a minute and a half on a busy two-core machine.
 SLOW_CALLBACKS = ("units-overview", "export-slides-download", "map-area-graph")
 SLOW_EXAMPLES = 30
-SLOWEST_ALLOWED_S = 10.0  # the first slide deck builds every chart; nothing else nears it
+# The first slide deck builds every chart for every unit (8 s seen on this shared 2-core
+# machine under load); nothing else nears it. The app's own deadline is VRU_TIMEOUT.
+SLOWEST_ALLOWED_S = 20.0
 RSS_GROWTH_ALLOWED_MB = 150
 
 
@@ -58,12 +60,14 @@ class _StandInRenderer:
 class Tally:
     statuses: dict[int, int] = field(default_factory=dict)
     slowest_s: float = 0.0
+    slowest_output: str = ""
     bodies: int = 0
     failures: list[str] = field(default_factory=list)
 
-    def add(self, status: int, seconds: float) -> None:
+    def add(self, status: int, seconds: float, output: str = "") -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
-        self.slowest_s = max(self.slowest_s, seconds)
+        if seconds > self.slowest_s:
+            self.slowest_s, self.slowest_output = seconds, output
         self.bodies += 1
 
 
@@ -254,10 +258,10 @@ MALFORMED = st.one_of(
 )
 
 
-def _post(client, tally: Tally, data: bytes | str) -> int:
+def _post(client, tally: Tally, data: bytes | str, output: str = "") -> int:
     started = time.perf_counter()
     response = client.post("/_dash-update-component", data=data, content_type="application/json")
-    tally.add(response.status_code, time.perf_counter() - started)
+    tally.add(response.status_code, time.perf_counter() - started, output)
     return response.status_code
 
 
@@ -278,7 +282,7 @@ def test_generated_bodies_never_get_a_500(client, server_callbacks, tally, start
         )
         @given(body=callback_bodies(spec))
         def well_shaped(body: dict) -> None:
-            status = _post(client, tally, json.dumps(body))
+            status = _post(client, tally, json.dumps(body), body["output"])
             assert status in (200, 204), (status, json.dumps(body)[:400])
 
         well_shaped()
@@ -295,7 +299,8 @@ def test_fuzzing_stayed_fast_and_bounded(tally, start_rss):
     grown = _rss_mb() - start_rss
     print(
         f"\nfuzz: {tally.bodies} bodies, statuses {dict(sorted(tally.statuses.items()))}, "
-        f"slowest {tally.slowest_s * 1000:.0f} ms, memory grew {grown:.0f} MB"
+        f"slowest {tally.slowest_s * 1000:.0f} ms ({tally.slowest_output[:60]}), "
+        f"memory grew {grown:.0f} MB"
     )
     assert tally.bodies >= TOTAL_BODIES
     assert 500 not in tally.statuses
