@@ -907,7 +907,7 @@ def build_results(
     """Each named chart built for the selection, and the titles of those whose builder failed.
 
     Why not raise: one broken chart should not cost the user the whole deck; the failure is
-    logged with its traceback and named on the caveats slide.
+    logged (traceback at debug level) and named on the caveats slide.
     """
     results: list[ChartResult] = []
     failed: list[str] = []
@@ -916,8 +916,10 @@ def build_results(
             results.append(build_chart(name, store, selection))
         except UnknownChartError:
             raise
-        except Exception:
-            log.exception("chart %s could not be built for %s", name, selection)
+        except Exception as error:
+            # One line; the traceback only when debug logging is on.
+            log.error("chart %s could not be built: %s", name, type(error).__name__)
+            log.debug("traceback of chart %s for %s", name, selection, exc_info=error)
             failed.append(CHARTS[name].title)
     return results, failed
 
