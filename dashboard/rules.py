@@ -91,8 +91,9 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "Changes",
-        "A change that began before the unit existed is context and is shown apart from "
-        "changes during its life; signed changes use a scale centred on zero.",
+        "A change measured from more than a year before the unit began (e.g. 'since 2012') is "
+        "context, shown apart from changes during its life; signed changes use a scale centred "
+        "on zero.",
     ),
     (
         "Units",

@@ -49,7 +49,7 @@ def filter_bar(
                         id=ids.FILTER_UNIT_DROPDOWN,
                         options=list(unit_options),
                         multi=True,
-                        placeholder="All 18 units",
+                        placeholder="All units",
                     ),
                     width=5,
                 ),

@@ -495,7 +495,7 @@ def coverage_for(store: DataStore) -> pd.DataFrame:
 def hover_text(row: Mapping[str, Any], measure_label: str) -> str:
     """What a hover says after the force's name: unit, figure with qualifier, period, source.
 
-    For a missing figure the map's hover template already begins with "No data:", so the
+    For a missing figure the map's hover template already begins with "No figure:", so the
     reason comes first.
     """
     if pd.isna(row["value"]):

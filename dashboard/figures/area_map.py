@@ -48,7 +48,7 @@ LONDON_VIEW = {"center": {"lat": 51.513, "lon": -0.092}, "zoom": 9.0}
 INSET_DOMAIN = {"x": [0.655, 0.995], "y": [0.58, 0.995]}
 
 HOVER_VALUE = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
-HOVER_NO_DATA = "<b>%{customdata[1]}</b><br>No data: %{customdata[2]}<extra></extra>"
+HOVER_NO_DATA = "<b>%{customdata[1]}</b><br>No figure: %{customdata[2]}<extra></extra>"
 HOVER_NOT_VRU = "<b>%{customdata[1]}</b><br>Not a VRU area<extra></extra>"
 
 
@@ -70,7 +70,7 @@ def build_area_map(
 
     Traces, always 8 and always in this order (indices are module constants):
       0 `TRACE_NOT_VRU`  forces with no unit: light grey, hover "Not a VRU area";
-      1 `TRACE_NO_DATA`  VRU areas whose value is missing: mid grey, hover "No data: <hover_text>";
+      1 `TRACE_NO_DATA`  VRU areas with no value: mid grey, hover "No figure: <hover_text>";
       2 `TRACE_VALUES`   VRU areas with a value: z = value on the Viridis `coloraxis`;
       3 `TRACE_SELECTED` outlines of the selected units' forces (no fill, no hover);
       4-7 the same four on `map2`, an inset of London in the top-right corner. The inset is how
@@ -110,7 +110,10 @@ def build_area_map(
         figure.add_trace(not_vru.update(subplot=subplot, showlegend=main, legendgroup="not_vru"))
         figure.add_trace(
             _constant_trace(
-                groups["no_data"], NO_DATA_FILL, HOVER_NO_DATA, "VRU area, no data"
+                groups["no_data"],
+                NO_DATA_FILL,
+                HOVER_NO_DATA,
+                "VRU area, no figure for this selection",
             ).update(subplot=subplot, showlegend=main, legendgroup="no_data")
         )
         figure.add_trace(_value_trace(groups["values"], subplot))

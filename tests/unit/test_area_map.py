@@ -71,7 +71,7 @@ def test_map_has_eight_choroplethmap_traces_in_fixed_order() -> None:
     assert [trace.subplot for trace in figure.data] == ["map"] * 4 + ["map2"] * 4
     names = [trace.name for trace in figure.data[:4]]
     assert names[TRACE_NOT_VRU] == "Not a VRU area"
-    assert names[TRACE_NO_DATA] == "VRU area, no data"
+    assert names[TRACE_NO_DATA] == "VRU area, no figure for this selection"
     assert names[TRACE_VALUES] == "Value"
     assert names[TRACE_SELECTED].startswith("Selected unit")
     assert [trace.name for trace in figure.data[4:]] == names
@@ -111,7 +111,7 @@ def test_map_draws_missing_values_as_no_data() -> None:
 def test_no_data_hover_says_no_data_and_gives_the_reason() -> None:
     figure = build_area_map(_frame(), GEOJSON)
     no_data = figure.data[TRACE_NO_DATA]
-    assert "no data" in no_data.hovertemplate.lower()
+    assert "no figure" in no_data.hovertemplate.lower()
     assert "%{customdata[2]}" in no_data.hovertemplate
     assert no_data.customdata[0][2] == "shown only as a chart in the source"
 
