@@ -4,8 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 PA11Y_DIR := tools/pa11y
+NGINX ?= /usr/sbin/nginx
+AUDIT_VENV ?= .venv-audit
 
-.PHONY: run test lint geo bench clean browser node
+.PHONY: run test lint geo bench clean browser audit proxy node
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -62,11 +64,34 @@ $(PA11Y_DIR)/node_modules/.installed: $(PA11Y_DIR)/package.json $(PA11Y_DIR)/pac
 	cd $(PA11Y_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-## test: install test tools and Chromium, then lint and run the whole suite (browser tests too)
-test: $(VENV)/.dev-installed browser $(PA11Y_DIR)/node_modules/.installed
+## proxy: make sure nginx is there for the slow-client test (deploy/nginx.conf in front of gunicorn)
+proxy:
+	@if [ -x "$(NGINX)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else \
+		echo "nginx is needed at $(NGINX) for the slow-client test; install it or set NGINX=..."; \
+		exit 1; \
+	fi
+
+## test: install test tools, Chromium, nginx and pa11y, then lint, audit the pins and run the whole suite
+test: $(VENV)/.dev-installed browser proxy audit $(PA11Y_DIR)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/python -m pytest
+
+$(AUDIT_VENV)/.installed: requirements-audit.txt | $(BIN)/python
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet -r requirements-audit.txt
+	@touch $@
+
+## audit: check the pinned packages against the OSV database (fails on a fixable vulnerability;
+## says COULD NOT CHECK, without failing, when the database is unreachable; VRU_AUDIT_STRICT=1
+## makes that fail too)
+audit: $(AUDIT_VENV)/.installed
+	$(BIN)/python tools/audit_dependencies.py $(AUDIT_VENV)/bin/pip-audit requirements.txt requirements-dev.txt
 
 ## bench: serve the app and a bare Dash app under gunicorn, measure both (writes bench-results.json)
 bench: $(VENV)/.dev-installed browser
@@ -80,4 +105,4 @@ geo:
 	bash geo/build.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build $(PA11Y_DIR)/node_modules
+	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .ruff_cache build $(PA11Y_DIR)/node_modules

@@ -7,11 +7,10 @@ from typing import Any
 from dash import Dash, Input, Output, State
 from flask_caching import Cache
 
-from dashboard import ids
+from dashboard import ids, inputs
 from dashboard.cache import cached, data_fingerprint, selection_key
 from dashboard.charts import CHARTS, build_chart
 from dashboard.datastore import DataStore
-from dashboard.measures import DEFAULT_MEASURE
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
 
@@ -31,20 +30,24 @@ def chart_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[A
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     """`cache` (from dashboard.cache.make_cache) keeps built cards; None builds every time."""
     fingerprint = data_fingerprint(store) if cache is not None else ""
+    known = inputs.known_for(store)
 
     for chart in CHARTS:
-        register_chart(app, store, chart, cache, fingerprint)
+        register_chart(app, store, chart, cache, fingerprint, known)
 
 
 def register_chart(
-    app: Dash, store: DataStore, chart: str, cache: Cache | None, fingerprint: str
+    app: Dash,
+    store: DataStore,
+    chart: str,
+    cache: Cache | None,
+    fingerprint: str,
+    known: inputs.Known,
 ) -> None:
     """The two callbacks of one chart card (string IDs, so one pair per chart)."""
 
     def outputs(unit_values, year_value, measure_value) -> tuple[Any, ...]:
-        selection = Selection(
-            tuple(unit_values or ()), year_value or None, measure_value or DEFAULT_MEASURE
-        )
+        selection, _ = inputs.selection(unit_values, year_value, measure_value, known)
         key = selection_key("chart", chart, selection, fingerprint)
         return cached(cache, key, lambda: chart_outputs(chart, store, selection))
 
@@ -65,7 +68,8 @@ def register_chart(
     )
     def fill_chart(unit_values, year_value, measure_value, _graph_id, view):
         figure, table, *words = outputs(unit_values, year_value, measure_value)
-        return figure, table if view == "table" else None, *words
+        shown = inputs.choice(view, ("chart", "table"), "chart") == "table"
+        return figure, table if shown else None, *words
 
     @app.callback(
         Output(ids.chart_graph_box(chart), "hidden"),
@@ -78,7 +82,6 @@ def register_chart(
         prevent_initial_call=True,
     )
     def switch_chart_and_table(view, unit_values, year_value, measure_value):
-        if view != "table":
+        if inputs.choice(view, ("chart", "table"), "chart") != "table":
             return False, True, None
-        table = outputs(unit_values, year_value, measure_value)[1]
-        return True, False, table
+        return True, False, outputs(unit_values, year_value, measure_value)[1]

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output
 
-from dashboard import ids
+from dashboard import ids, inputs
 from dashboard.charts.compare import focus_and_peers, unmatched_figures
 from dashboard.datastore import DataStore
-from dashboard.selection import Selection
 from layouts.compare import focus_text, unmatched_table
 
 
 def register(app: Dash, store: DataStore) -> None:
     units = store.units.set_index("unit_id", drop=False)
+    known = inputs.known_for(store)
     unit_rows = store.units[["unit_id", "name"]].to_dict("records")
 
     @app.callback(
@@ -27,7 +27,7 @@ def register(app: Dash, store: DataStore) -> None:
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
     )
     def show_focus_and_gaps(unit_values, year_value):
-        selection = Selection(tuple(unit_values or ()), year_value or None)
+        selection, _ = inputs.selection(unit_values, year_value, None, known)
         focus, peers = focus_and_peers(store, selection)
         if focus is None:
             return focus_text(None, (), unit_rows), unmatched_table([], None)

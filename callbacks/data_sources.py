@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, dcc, no_update
 
-from dashboard import catalogue, ids
+from dashboard import catalogue, ids, inputs
 from dashboard.datastore import DataStore
 
 CSV_FILENAME = "vru-figures.csv"
@@ -12,6 +12,7 @@ CSV_FILENAME = "vru-figures.csv"
 
 def register(app: Dash, store: DataStore) -> None:
     total = len(store.observations)
+    known = inputs.known_for(store)
 
     @app.callback(
         Output(ids.DATA_OBSERVATIONS_TABLE, "rowData"),
@@ -20,11 +21,10 @@ def register(app: Dash, store: DataStore) -> None:
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
     )
     def fill_grid(unit_values, year_value):
-        units = tuple(unit_values or ())
-        rows = catalogue.observation_rows(
-            store.observations, store.sources, units=units, year=year_value or None
-        )
-        sentence = catalogue.count_sentence(len(rows), total, units, year_value or None)
+        selection, _ = inputs.selection(unit_values, year_value, None, known)
+        units, year = selection.units, selection.year
+        rows = catalogue.observation_rows(store.observations, store.sources, units=units, year=year)
+        sentence = catalogue.count_sentence(len(rows), total, units, year)
         return catalogue.grid_records(rows), sentence
 
     @app.callback(
@@ -38,14 +38,12 @@ def register(app: Dash, store: DataStore) -> None:
     def download_csv(n_clicks, unit_values, year_value, shown_rows):
         """Rebuild the rows on the server from the filters; the grid only says which and in
         what order (its own column filters and sort), so a client cannot add rows."""
-        if not n_clicks:
+        if not inputs.clicks(n_clicks):
             return no_update
+        selection, _ = inputs.selection(unit_values, year_value, None, known)
         rows = catalogue.observation_rows(
-            store.observations,
-            store.sources,
-            units=tuple(unit_values or ()),
-            year=year_value or None,
+            store.observations, store.sources, units=selection.units, year=selection.year
         )
-        shown_ids = None if shown_rows is None else [row.get("obs_id") for row in shown_rows]
+        shown_ids = inputs.record_ids(shown_rows, total)
         text = catalogue.observations_csv(catalogue.rows_in_order(rows, shown_ids))
         return dcc.send_string(text, CSV_FILENAME, type="text/csv")

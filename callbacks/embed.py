@@ -7,14 +7,14 @@ from typing import Any
 from dash import Dash, Input, Output
 from flask_caching import Cache
 
-from dashboard import ids
+from dashboard import ids, inputs
 from dashboard.cache import cached, data_fingerprint, selection_key
 from dashboard.charts import CHARTS, build_chart
 from dashboard.datastore import DataStore
 from dashboard.embed import embed_chart_name
 from dashboard.figures.theme import empty_figure
-from dashboard.measures import DEFAULT_MEASURE, MEASURE_IDS
-from dashboard.selection import Selection, parse_query, to_query
+from dashboard.measures import DEFAULT_MEASURE
+from dashboard.selection import Selection, to_query
 from layouts.chart_card import data_table
 from layouts.shell import notices
 
@@ -56,7 +56,7 @@ def graph_style(figure_height: int | None) -> dict[str, str]:
 
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     fingerprint = data_fingerprint(store) if cache is not None else ""
-    units, years = set(store.unit_ids), set(store.programme_years)
+    known = inputs.known_for(store)
 
     @app.callback(
         Output(ids.EMBED_TITLE_TEXT, "children"),
@@ -72,14 +72,13 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         Input(ids.EMBED_URL_LOCATION, "search"),
     )
     def fill_embed(pathname, search):
-        chart = embed_chart_name(pathname)
-        if chart not in CHARTS:
-            message = f"There is no chart called '{chart or ''}'."
+        asked = embed_chart_name(inputs.path(pathname))
+        chart = inputs.chart_name(asked, known.charts)
+        if chart is None:
+            message = f"There is no chart called '{inputs.shown(asked or '')}'."
             figure = empty_figure("Chart not found")
             return "Chart not found", "", message, figure, graph_style(None), "", "", "/", []
-        selection, messages = parse_query(
-            search, units=units, years=years, measures=MEASURE_IDS, default_measure=DEFAULT_MEASURE
-        )
+        selection, messages = inputs.query_selection(search, known)
         key = selection_key("embed", chart, selection, fingerprint)
         outputs = cached(cache, key, lambda: embed_outputs(chart, store, selection))
         return (*outputs, notices(messages))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
-from dashboard import export, ids
+from dashboard import export, ids, inputs
 from dashboard.cache import cached, data_fingerprint, selection_key
 from dashboard.charts import CHARTS, build_chart, charts_for_view
 from dashboard.charts.base import ChartResult
@@ -36,7 +36,7 @@ VIEW_TITLES: dict[str, str] = {href: label for label, href in NAV_LINKS}
 
 def view_for_path(pathname: str | None, unit_ids: Sequence[str]) -> tuple[str | None, str | None]:
     """(view, unit_id) for a page: ('trends', None), ('profile', 'kent'), or (None, None)."""
-    path = (pathname or "/").rstrip("/") or "/"
+    path = inputs.path(pathname)
     if path.startswith(UNIT_PREFIX):
         unit_id = path.removeprefix(UNIT_PREFIX)
         return (PROFILE_VIEW, unit_id) if unit_id in unit_ids else (None, None)
@@ -44,23 +44,29 @@ def view_for_path(pathname: str | None, unit_ids: Sequence[str]) -> tuple[str | 
 
 
 def selection_for(
-    pathname: str | None,
-    unit_values: Sequence[str] | None,
-    year_value: str | None,
-    measure_value: str | None,
-    unit_ids: Sequence[str],
+    pathname: Any,
+    unit_values: Any,
+    year_value: Any,
+    measure_value: Any,
+    known: inputs.Known,
 ) -> Selection:
-    """The filters as the page applies them: a unit's profile is about that unit only."""
-    _, unit_id = view_for_path(pathname, unit_ids)
-    units = (unit_id,) if unit_id else tuple(unit_values or ())
-    return Selection(units, year_value or None, measure_value or DEFAULT_MEASURE)
+    """The filters as the page applies them: a unit's profile is about that unit only.
+
+    Every value is parsed (dashboard.inputs), so the file's filters line names only units,
+    a year and a measure that exist.
+    """
+    _, unit_id = view_for_path(pathname, known.units)
+    selection, _ = inputs.selection(unit_values, year_value, measure_value, known)
+    if unit_id:
+        return Selection((unit_id,), selection.year, selection.measure)
+    return selection
 
 
 def deck_title(store: DataStore, view: str, unit_id: str | None, pathname: str | None) -> str:
     if unit_id:
         name = store.units.set_index("unit_id").loc[unit_id, "name"]
         return f"{name}: profile"
-    path = (pathname or "/").rstrip("/") or "/"
+    path = inputs.path(pathname)
     return f"VRU briefing: {VIEW_TITLES.get(path, view.title())}"
 
 
@@ -87,6 +93,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     renderer = export.ImageRenderer(keep_open=True)
     fingerprint = data_fingerprint(store)
     unit_ids = store.unit_ids
+    known = inputs.known_for(store)
 
     def image_bytes(chart: str, format_name: str, selection: Selection) -> bytes:
         def draw() -> bytes:
@@ -109,11 +116,10 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
                 cache.set(key(result), drawn[result.chart])
         return {**pictures, **drawn}
 
-    def _snippet(chart: str, selection: Selection, href: str | None) -> str:
+    def _snippet(chart: str, selection: Selection, href: Any) -> str:
         """The iframe code; the site's address comes from the page's own URL (not the request,
         so a cached answer never carries another host's address)."""
-        parts = urlsplit(href or "")
-        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+        origin = inputs.origin(href)
         query = to_query(selection, default_measure=DEFAULT_MEASURE)
         height = embed_height(build_chart(chart, store, selection).figure.layout.height)
         return embed_snippet(origin, chart, query, CHARTS[chart].title, height)
@@ -139,10 +145,11 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         )
         def download_chart(*args):
             *clicks, unit_values, year_value, measure_value, pathname, href = args
-            format_name = buttons.get(ctx.triggered_id or "")
-            if format_name is None or not any(clicks):
+            trigger = ctx.triggered_id
+            format_name = buttons.get(trigger) if isinstance(trigger, str) else None
+            if format_name is None or not inputs.any_clicks(clicks):
                 return no_update, no_update
-            selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+            selection = selection_for(pathname, unit_values, year_value, measure_value, known)
             if format_name == EMBED_KEY:
                 snippet = _snippet(chart, selection, href)
                 return no_update, embed_code_notice(snippet, copied=False)
@@ -176,7 +183,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
             prevent_initial_call=True,
         )
         def copy_embed_code(_clicks, unit_values, year_value, measure_value, pathname, href):
-            selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+            selection = selection_for(pathname, unit_values, year_value, measure_value, known)
             snippet = _snippet(chart, selection, href)
             return snippet, embed_code_notice(snippet, copied=True)
 
@@ -219,9 +226,9 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     def download_slides(clicks, unit_values, year_value, measure_value, pathname):
         view, unit_id = view_for_path(pathname, unit_ids)
         specs = charts_for_view(view) if view else []
-        if not clicks or not specs:
+        if not inputs.clicks(clicks) or not specs:
             return no_update, "This page has no charts to put on slides."
-        selection = selection_for(pathname, unit_values, year_value, measure_value, unit_ids)
+        selection = selection_for(pathname, unit_values, year_value, measure_value, known)
         results, failed = export.build_results(store, selection, [s.name for s in specs])
         try:
             pictures = slide_pictures(results, selection)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, ctx, no_update
 
-from dashboard import ids
+from dashboard import ids, inputs
 from dashboard.datastore import DataStore
-from dashboard.measures import DEFAULT_MEASURE, MEASURE_IDS
-from dashboard.selection import Selection, parse_query, to_query
+from dashboard.measures import DEFAULT_MEASURE
+from dashboard.selection import to_query
 from layouts.shell import notices
 
 
 def register(app: Dash, store: DataStore) -> None:
-    units, years = set(store.unit_ids), set(store.programme_years)
+    known = inputs.known_for(store)
 
     @app.callback(
         Output(ids.URL_LOCATION, "search"),
@@ -36,12 +36,10 @@ def register(app: Dash, store: DataStore) -> None:
             ids.FILTER_YEAR_DROPDOWN,
             ids.FILTER_MEASURE_DROPDOWN,
         ):
-            selection = Selection(tuple(unit_values or ()), year_value or None, measure_value)
+            selection, messages = inputs.selection(unit_values, year_value, measure_value, known)
             query = to_query(selection, default_measure=DEFAULT_MEASURE)
-            return query, no_update, no_update, no_update, []
-        selection, messages = parse_query(
-            search, units=units, years=years, measures=MEASURE_IDS, default_measure=DEFAULT_MEASURE
-        )
+            return query, no_update, no_update, no_update, notices(messages)
+        selection, messages = inputs.query_selection(search, known)
         return (
             no_update,
             list(selection.units),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, html
 
-from callbacks.trends import notes_list, register_fitted_heights, selection_from
-from dashboard import ids
+from callbacks.trends import notes_list, register_fitted_heights
+from dashboard import ids, inputs
 from dashboard.charts import charts_for_view
 from dashboard.charts.investment import caveats_for, gaps_table
 from dashboard.datastore import DataStore
@@ -17,6 +17,7 @@ GAPS = "gaps"
 
 def register(app: Dash, store: DataStore) -> None:
     register_fitted_heights(app, [spec.name for spec in charts_for_view("investment")])
+    known = inputs.known_for(store)
 
     sections = [*(spec.name for spec in charts_for_view("investment")), GAPS]
 
@@ -28,7 +29,7 @@ def register(app: Dash, store: DataStore) -> None:
     )
     def fill_notes(units, year, measure):
         """Reading notes under each chart and, under the charts, the units left out and why."""
-        selection = selection_from(units, year, measure)
+        selection, _ = inputs.selection(units, year, measure, known)
         return [
             gaps_section(store, selection)
             if section == GAPS

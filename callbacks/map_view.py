@@ -8,7 +8,7 @@ from typing import Any
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids
+from dashboard import ids, inputs
 from dashboard.charts.headlines import headline_figures, published_totals
 from dashboard.charts.map_view import (
     MapData,
@@ -26,12 +26,6 @@ from dashboard.datastore import DataStore
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
 from layouts.map_view import headline_list, profile_links
-
-
-def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
-    """The filter widgets' values as a Selection (the measure falls back to the default)."""
-    selection = Selection(tuple(unit_values or ()), year_value or None, measure_value)
-    return Selection(selection.units, selection.year, measure_for(selection))
 
 
 def drawn_state(data: MapData, selection: Selection) -> dict[str, Any]:
@@ -82,23 +76,27 @@ def units_after_click(
     A click on a unit's area selects that unit alone; a second click on the only selected unit
     clears the selection. Forces without a unit are not selectable.
     """
-    points = (click_data or {}).get("points") or []
-    if not points:
-        return None
-    point = points[0]
-    unit_id = unit_for_location(data.coverage, str(point.get("location", "")))
+    location, custom = inputs.clicked_point(click_data)
+    unit_id = unit_for_location(data.coverage, location) if location else None
     if unit_id is None:
-        custom = point.get("customdata") or []
-        unit_id = str(custom[0]) if custom and custom[0] else None
-    if unit_id is None:
+        unit_id = custom
+    known = tuple(data.coverage["unit_id"].dropna().unique())
+    if unit_id is None or unit_id not in known:
         return None
-    return [] if list(current or []) == [unit_id] else [unit_id]
+    chosen, _ = inputs.units(current, known)
+    return [] if list(chosen) == [unit_id] else [unit_id]
 
 
 def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> None:
     """Wire the map; its frames are prepared here, once, unless the factory passes them in."""
     data = map_data or prepare_map_data(store)
     published = published_totals(store)
+    known = inputs.known_for(store)
+
+    def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
+        """The widgets' values parsed (dashboard.inputs), with the map's own measure rule."""
+        selection, _ = inputs.selection(unit_values, year_value, measure_value, known)
+        return Selection(selection.units, selection.year, measure_for(selection))
 
     @app.callback(
         Output(ids.MAP_AREA_GRAPH, "figure"),
@@ -110,7 +108,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
     )
     def draw_map(unit_values, year_value, measure_value, drawn):
         selection = selection_from(unit_values, year_value, measure_value)
-        return map_figure_update(data, selection, drawn)
+        return map_figure_update(data, selection, inputs.store_data(drawn))
 
     @app.callback(
         Output(ids.MAP_TITLE_TEXT, "children"),
@@ -149,7 +147,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
     )
     def switch_map_and_table(view, unit_values, year_value, measure_value):
         """The table is built only while it is shown; the map stays drawn underneath."""
-        if view != "table":
+        if inputs.choice(view, ("chart", "table"), "chart") != "table":
             if ctx.triggered_id not in (None, ids.MAP_VIEW_RADIO):
                 raise PreventUpdate
             return no_update, True, False

@@ -12,7 +12,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, transforms
+from dashboard import ids, inputs, transforms
 from dashboard.charts import build_chart
 from dashboard.charts import profile as profile_charts
 from dashboard.datastore import DataStore
@@ -35,7 +35,7 @@ UNIT_PREFIX = "/unit/"
 
 def unit_from_path(pathname: str | None, unit_ids: tuple[str, ...]) -> str | None:
     """'/unit/northumbria' -> 'northumbria' when the unit exists, else None."""
-    path = (pathname or "").rstrip("/")
+    path = inputs.path(pathname)
     if not path.startswith(UNIT_PREFIX):
         return None
     unit_id = path.removeprefix(UNIT_PREFIX)
@@ -47,6 +47,7 @@ def register(app: Dash, store: DataStore) -> None:
     boundaries = getattr(store, "boundaries", None) or load_boundaries(BOUNDARY_PATH)
     coverage = unit_coverage(store.units, force_table(boundaries))
     units = store.units.set_index("unit_id", drop=False)
+    known = inputs.known_for(store)
 
     # The map has its own callback: the page would otherwise hold back the tables until the
     # graph library has loaded.
@@ -84,6 +85,7 @@ def register(app: Dash, store: DataStore) -> None:
         if unit_id is None:
             raise PreventUpdate
         unit = units.loc[unit_id]
+        year_value, _ = inputs.year(year_value, known.years)
         figures = transforms.unit_figures(store.observations, unit_id, year=year_value)
         source_rows = transforms.unit_sources(
             figures,
@@ -127,17 +129,18 @@ def register(app: Dash, store: DataStore) -> None:
         )
 
     for chart in PROFILE_CHARTS:
-        register_profile_chart(app, store, chart)
+        register_profile_chart(app, store, chart, known)
 
 
-def register_profile_chart(app: Dash, store: DataStore, chart: str) -> None:
+def register_profile_chart(app: Dash, store: DataStore, chart: str, known: inputs.Known) -> None:
     """Callbacks of one profile chart card (string IDs, so one set per chart)."""
 
     def words_and_table(pathname, year_value) -> tuple:
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
-        result = build_chart(chart, store, Selection((unit_id,), year_value or None))
+        year, _ = inputs.year(year_value, known.years)
+        result = build_chart(chart, store, Selection((unit_id,), year))
         table = data_table(result.table, f"{result.title}: {result.subtitle}")
         return table, result.summary, result.subtitle, result.source_line
 
@@ -168,8 +171,8 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str) -> None:
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
-        selection = Selection((unit_id,), year_value or None)
-        return build_chart(chart, store, selection).figure
+        year, _ = inputs.year(year_value, known.years)
+        return build_chart(chart, store, Selection((unit_id,), year)).figure
 
     @app.callback(
         Output(ids.profile_graph_box(chart), "hidden"),
@@ -181,6 +184,6 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str) -> None:
         prevent_initial_call=True,
     )
     def switch_profile_chart_and_table(view, pathname, year_value):
-        if view != "table":
+        if inputs.choice(view, ("chart", "table"), "chart") != "table":
             return False, True, None
         return True, False, words_and_table(pathname, year_value)[0]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dash import Dash, Input, Output, html
 
-from dashboard import catalogue, ids, rules
+from dashboard import catalogue, ids, inputs, rules
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
@@ -61,14 +61,14 @@ def register(app: Dash, store: DataStore, contact: str = "") -> None:
         Input(ids.URL_LOCATION, "pathname"),
     )
     def show_view(pathname):
-        return view_for(pathname), page_title(pathname, unit_names)
+        return view_for(pathname), page_title(inputs.path(pathname), unit_names)
 
-    def view_for(pathname: str | None) -> html.Div:
-        path = (pathname or "/").rstrip("/") or "/"
+    def view_for(pathname: object) -> html.Div:
+        path = inputs.path(pathname)
         if path.startswith(UNIT_PREFIX):
             unit_id = path.removeprefix(UNIT_PREFIX)
             if unit_id in units.index:
                 return profile_page(units.loc[unit_id].to_dict())
-            return not_found(pathname, f"No unit is called '{unit_id}'.")
+            return not_found(path, f"No unit is called '{inputs.shown(unit_id)}'.")
         page = pages.get(path)
-        return page() if page else not_found(pathname)
+        return page() if page else not_found(path)

@@ -6,12 +6,10 @@ from collections.abc import Iterable
 
 from dash import Dash, Input, Output, html
 
-from dashboard import ids
+from dashboard import ids, inputs
 from dashboard.charts import charts_for_view
 from dashboard.charts.trends import NOTES
 from dashboard.datastore import DataStore
-from dashboard.measures import DEFAULT_MEASURE
-from dashboard.selection import Selection
 
 # Plotly ignores a figure's own height inside a responsive graph; the box must have it instead.
 FIT_HEIGHT_JS = """
@@ -20,11 +18,6 @@ function (figure) {
     return {height: (height || 480) + "px"};
 }
 """
-
-
-def selection_from(units: object, year: object, measure: object) -> Selection:
-    """The filter widgets' values as a Selection (empty choices mean all)."""
-    return Selection(tuple(units or ()), year or None, measure or DEFAULT_MEASURE)
 
 
 def notes_list(notes: Iterable[str], heading: str = "Notes and figures not drawn") -> list:
@@ -47,6 +40,7 @@ def register_fitted_heights(app: Dash, charts: Iterable[str]) -> None:
 
 def register(app: Dash, store: DataStore) -> None:
     register_fitted_heights(app, [spec.name for spec in charts_for_view("trends")])
+    known = inputs.known_for(store)
 
     charts = [spec.name for spec in charts_for_view("trends")]
 
@@ -61,7 +55,7 @@ def register(app: Dash, store: DataStore) -> None:
 
         One request fills every chart's notes: fewer round trips on load.
         """
-        selection = selection_from(units, year, measure)
+        selection, _ = inputs.selection(units, year, measure, known)
         return [
             notes_list(NOTES[chart](store, selection)) if chart in NOTES else [] for chart in charts
         ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output
 
-from dashboard import ids, transforms
+from dashboard import ids, inputs, transforms
 from dashboard.datastore import DataStore
 from layouts.units import overview_table
 
 
 def register(app: Dash, store: DataStore) -> None:
+    known = inputs.known_for(store)
+
     @app.callback(
         Output(ids.UNITS_OVERVIEW_CONTAINER, "children"),
         Output(ids.UNITS_SUMMARY_TEXT, "children"),
@@ -17,9 +19,10 @@ def register(app: Dash, store: DataStore) -> None:
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
     )
     def show_units(unit_values, year_value):
+        selection, _ = inputs.selection(unit_values, year_value, None, known)
         overview = transforms.unit_overview(
-            store.observations, store.units, unit_ids=tuple(unit_values or ()), year=year_value
+            store.observations, store.units, unit_ids=selection.units, year=selection.year
         )
         return overview_table(overview.to_dict("records")), transforms.overview_sentence(
-            overview, year_value, len(store.units)
+            overview, selection.year, len(store.units)
         )

@@ -28,6 +28,9 @@ EXIT_USAGE = 2  # a bad argument, as argparse itself uses
 EXIT_FAILED = 1  # the arguments were fine but the file could not be made
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
+
+
 class UsageError(ValueError):
     """An argument names something the data does not have."""
 
@@ -49,6 +52,9 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "-o", "--output", required=True, type=Path, help="the file to write (its folder must exist)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace the output file if it exists already"
     )
 
 
@@ -125,11 +131,13 @@ def _chart_names(args: argparse.Namespace) -> list[str]:
     return [n for n in names if not args.view or CHARTS[n].view == args.view]
 
 
-def _check_output(path: Path, extension: str) -> None:
+def _check_output(path: Path, extension: str, force: bool = False) -> None:
     if not path.parent.is_dir():
         raise UsageError(f"the folder {path.parent} does not exist")
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name ending in .{extension}")
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; add --force to replace it")
 
 
 def write_whole(path: Path, payload: bytes) -> None:
@@ -155,7 +163,7 @@ def deck_title(store: DataStore, selection: Selection) -> str:
 def export_slides(args: argparse.Namespace, store: DataStore) -> str:
     selection = selection_from(args, store)
     names = _chart_names(args)
-    _check_output(args.output, "pptx")
+    _check_output(args.output, "pptx", args.force)
     title = args.title or deck_title(store, selection)
     results, failed = export.build_results(store, selection, names)
     for name in failed:
@@ -184,7 +192,7 @@ def check_names(args: argparse.Namespace) -> None:
 
 def export_chart(args: argparse.Namespace, store: DataStore) -> str:
     selection = selection_from(args, store)
-    _check_output(args.output, args.format)
+    _check_output(args.output, args.format, args.force)
     result = build_chart(args.chart, store, selection)
     context = export.export_context(store, selection)
     format_name = export.format_key(args.format, args.size)
@@ -227,5 +235,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def run(argv: Sequence[str] | None = None) -> int:
+    """`main`, with Ctrl-C ending in one line and the shell's status for it (130), not a
+    traceback; nothing half-written is left (see `write_whole`)."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -146,9 +146,34 @@ class Settings:
     timeout: int = _setting(
         "VRU_TIMEOUT",
         "120",
-        "Seconds gunicorn lets one request run before restarting its worker (slide decks take a "
-        "few seconds).",
+        "Seconds one request may run: the app then stops it and answers 503 (slide decks take a "
+        "few seconds); gunicorn also restarts a worker whose main loop is silent this long.",
         _as_positive_int,
+    )
+    max_body: int = _setting(
+        "VRU_MAX_BODY",
+        "2000000",
+        "Largest request body accepted, in bytes; larger ones get 413 before they are read "
+        "(the largest real callback, a CSV download of the data grid, sends about 200 KB).",
+        _as_positive_int,
+    )
+    cache_max_entries: int = _setting(
+        "VRU_CACHE_MAX_ENTRIES",
+        "2000",
+        "Most answers, charts and exports kept in each worker's in-process cache.",
+        _as_positive_int,
+    )
+    cache_max_mb: int = _setting(
+        "VRU_CACHE_MAX_MB",
+        "100",
+        "Most megabytes each worker's in-process cache holds; the least recently used go first.",
+        _as_positive_int,
+    )
+    https: bool = _setting(
+        "VRU_HTTPS",
+        "false",
+        "The site is served over HTTPS (by a proxy in front): send Strict-Transport-Security.",
+        _as_bool,
     )
 
     @classmethod

@@ -40,6 +40,9 @@ def read_table(directory: Path, spec: schema.TableSpec) -> pd.DataFrame:
     label = str(path)
     if not path.is_file():
         raise DataError([schema.Problem(label, "file not found")])
+    if path.stat().st_size > schema.MAX_FILE_BYTES:
+        rule = f"larger than {schema.MAX_FILE_BYTES // 1_000_000} MB: not a table of this app"
+        raise DataError([schema.Problem(label, rule)])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -51,6 +54,9 @@ def read_table(directory: Path, spec: schema.TableSpec) -> pd.DataFrame:
         raise DataError([schema.Problem(label, rule)]) from None
     if not text.strip():
         raise DataError([schema.Problem(label, "file is empty: a header row is required")])
+    shape = schema.check_csv_shape(text, label)
+    if shape:
+        raise DataError(shape)
     try:
         frame = pd.read_csv(
             path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
@@ -140,6 +146,14 @@ def validate_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
     problems += schema.check_unit_rows(units, units_file)
     problems += schema.check_metric_rows(metrics, str(directory / schema.METRICS.filename))
     problems += schema.check_observation_rows(observations, obs_file)
+    problems += schema.check_units_areas(units, units_file)
+    problems += schema.check_page_numbers(units, units_file)
+    problems += schema.check_page_numbers(observations, obs_file)
+    units_of_measure = dict(zip(metrics["metric_id"], metrics["unit_of_measure"], strict=True))
+    value_problems, warnings = schema.check_values(observations, units_of_measure, obs_file)
+    problems += value_problems
+    for warning in warnings:
+        log.warning("implausible figure, please check: %s", warning)
     if problems:
         raise DataError(problems)
 

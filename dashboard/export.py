@@ -67,6 +67,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MARKUP_COLUMNS = ("hover_text",)
 
 
+CORE_PROPERTY_LIMIT = 255
+
+
 class ExportError(RuntimeError):
     """A file could not be made (e.g. no Chromium for images); the message says what to do."""
 
@@ -160,13 +163,10 @@ class ExportContext:
 
 def filters_description(store: DataStore, selection: Selection) -> str:
     """'Units: Kent; Essex · Financial year: 2019/20 · Measure: Home Office VRU funding'."""
-    if selection.units:
-        names = store.units.set_index("unit_id").reindex(list(selection.units))["area_name"]
-        units = "; ".join(
-            str(n) for n in names.fillna(pd.Series(selection.units, index=names.index))
-        )
-    else:
-        units = f"all {len(store.units)} VRU areas"
+    names = store.units.set_index("unit_id")["area_name"]
+    # Only units that exist: a filters line must never repeat what a request made up.
+    known = [str(names[unit]) for unit in selection.units if unit in names.index]
+    units = "; ".join(known) if known else f"all {len(store.units)} VRU areas"
     year = selection.year.replace("-", "/") if selection.year else "all years"
     labels = {m.measure_id: m.label for m in MEASURES}
     parts = [f"Units: {units}", f"Financial year: {year}"]
@@ -863,6 +863,11 @@ def _caveat_slides(deck: Any, items: Sequence[str]) -> None:
         _write(body.text_frame, page, 16, space_after=8)
 
 
+def property_text(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
+    """`text` cut to fit a document property, ending in an ellipsis when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def build_deck(
     results: Sequence[ChartResult],
     *,
@@ -881,9 +886,11 @@ def build_deck(
     omitted = [result for result in results if not has_marks(result)]
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    deck.core_properties.title = title
-    deck.core_properties.subject = context.filters
-    deck.core_properties.author = context.app_name
+    # PowerPoint's document properties hold at most 255 characters (python-pptx refuses more);
+    # the title slide shows the whole text.
+    deck.core_properties.title = property_text(title)
+    deck.core_properties.subject = property_text(context.filters)
+    deck.core_properties.author = property_text(context.app_name)
     sources = sorted({source for result in shown for source in sources_of(result)})
     _title_slide(deck, title, context, sources)
     for result in shown:
@@ -900,7 +907,7 @@ def build_results(
     """Each named chart built for the selection, and the titles of those whose builder failed.
 
     Why not raise: one broken chart should not cost the user the whole deck; the failure is
-    logged with its traceback and named on the caveats slide.
+    logged (traceback at debug level) and named on the caveats slide.
     """
     results: list[ChartResult] = []
     failed: list[str] = []
@@ -909,8 +916,10 @@ def build_results(
             results.append(build_chart(name, store, selection))
         except UnknownChartError:
             raise
-        except Exception:
-            log.exception("chart %s could not be built for %s", name, selection)
+        except Exception as error:
+            # One line; the traceback only when debug logging is on.
+            log.error("chart %s could not be built: %s", name, type(error).__name__)
+            log.debug("traceback of chart %s for %s", name, selection, exc_info=error)
             failed.append(CHARTS[name].title)
     return results, failed
 

@@ -24,7 +24,7 @@ from callbacks import (
     trends,
     units,
 )
-from dashboard import serving
+from dashboard import limits, security, serving
 from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS, charts_for_view
 from dashboard.config import PROJECT_ROOT, Settings
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     """A ready-to-serve app; data is loaded (and validated) here unless a store is given."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    limits.install_rate_limit()
     geo_path = settings.geo_dir / BOUNDARY_FILE
     store = store or load_store(settings.data_dir, geo_path)
     if store.boundaries is None:
@@ -138,10 +139,12 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     serving.configure_static_serving(
         app, static_paths=[BOUNDARY_URL], cache_dir=settings.asset_cache_dir
     )
-    serving.register_health_route(app.server, store)
+    # Limits first: every later hook and callback sees only bodies that passed them.
+    limits.install_limits(app, max_body=settings.max_body, deadline_seconds=settings.timeout)
     # One cache per app (per worker process, or shared through Redis): charts are pure functions
     # of the selection, so a result built for one user serves every other user.
     cache = make_cache(app.server, settings)
+    serving.register_health_route(app.server, store, cache)
     if settings.callback_cache:
         fingerprint = data_fingerprint(store) + serving.code_fingerprint(PROJECT_ROOT)
         serving.cache_callback_responses(app.server, cache, fingerprint)
@@ -182,4 +185,8 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     charts.register(app, store, cache=cache)
     exports.register(app, store, cache=cache)
     embed.register(app, store, cache=cache)
+    # Last: the policy's script hashes must cover every clientside callback registered above.
+    security.install_security_headers(
+        app, pages=routing.view_pages(store), unit_ids=store.unit_ids, https=settings.https
+    )
     return app

@@ -15,7 +15,7 @@ QUALIFIER_WORDS = {
 }
 LOWER_BOUNDS = frozenset({"over", "at_least"})
 UPPER_BOUNDS = frozenset({"nearly", "under", "up_to"})
-MISSING_TEXT = "no data"
+MISSING_TEXT = "no figure"
 
 
 def format_number(value: float, unit_of_measure: str) -> str:

@@ -7,6 +7,10 @@ pandas error. The rules mirror `data/README.md`.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -384,4 +388,148 @@ def check_observation_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
                     row["period_start"],
                 )
             )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules the column patterns cannot express: the file's shape, real dates and years, sizes.
+
+MAX_CELL_CHARS = 5_000  # the longest real cell is a few hundred characters
+MAX_FILE_BYTES = 20_000_000
+MAX_PAGE = 100_000
+MAX_MAGNITUDE = 1e15  # beyond this a number cannot be a real figure (and loses digits)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Units of measure that cannot be below zero, except in a metric of change (its id says so).
+NON_NEGATIVE_UNITS = frozenset(
+    {"gbp", "people", "count", "offences", "rate_per_100k", "rate_per_10k", "days", "years"}
+)
+# What a figure can plausibly be, per unit of measure: outside, start-up logs a warning.
+PLAUSIBLE = {
+    "gbp": (0, 5e9),
+    "people": (-1e7, 7e7),
+    "count": (-1e7, 1e8),
+    "offences": (-1e7, 1e7),
+    "percent": (-100, 1000),
+    "rate_per_100k": (0, 1e5),
+    "rate_per_10k": (0, 1e4),
+    "days": (0, 36_600),
+    "years": (0, 200),
+    "year": (FIRST_YEAR, LAST_YEAR),
+}
+
+
+def check_csv_shape(text: str, file: str) -> list[Problem]:
+    """The file as CSV: a header without repeats, every row as long as the header, the last
+    row ended by a newline, no quoted field left open, no cell too long.
+
+    Why: pandas fills a short row with blanks, renames a repeated column and reads a file cut
+    short without a word, so a truncated download would load as fewer rows.
+    """
+    problems: list[Problem] = []
+    # The csv module stops at 128 KB a field with an unhelpful error; the rule below is ours.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = next(reader, [])
+        names = [name.strip() for name in header]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            problems.append(Problem(file, "column appears more than once", 1, name))
+        for row in reader:
+            line = reader.line_num
+            if row and len(row) != len(header):
+                problems.append(
+                    Problem(file, f"has {len(row)} fields where the header has {len(header)}", line)
+                )
+            for name, cell in zip(names, row, strict=False):
+                if len(cell) > MAX_CELL_CHARS:
+                    rule = f"is longer than {MAX_CELL_CHARS} characters ({len(cell)})"
+                    problems.append(Problem(file, rule, line, name))
+            if len(problems) > 20:
+                break
+    except csv.Error as error:
+        rule = f"not a valid CSV file ({error}): a quoted field may be cut short"
+        problems.append(Problem(file, rule, reader.line_num))
+    if text and not text.endswith(("\n", "\r")):
+        line = text.count("\n") + 1
+        rule = "the file ends mid-row (no newline after the last row): it may be cut short"
+        problems.append(Problem(file, rule, line))
+    return problems
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return FIRST_YEAR <= int(text[:4]) <= LAST_YEAR
+
+
+def _real_financial_year(text: str) -> bool:
+    first, _, second = text.partition("-")
+    return FIRST_YEAR <= int(first) < LAST_YEAR and int(second) == (int(first) + 1) % 100
+
+
+def check_values(
+    frame: pd.DataFrame, units_of_measure: dict[str, str], file: str
+) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings) of an observations table whose cells passed the column rules.
+
+    Problems: dates that do not exist, financial years that are not one year long, page
+    figures too large to be real, negative money or counts (unless the metric is
+    a change). Warnings: figures outside what their unit of measure can plausibly be.
+    """
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        for column in ("period_start", "period_end"):
+            if row[column] and not _real_date(row[column]):
+                problems.append(Problem(file, "must be a real date", line, column, row[column]))
+        year = row["financial_year"]
+        if year and not _real_financial_year(year):
+            rule = "must be one financial year such as 2019-20 (the second year follows the first)"
+            problems.append(Problem(file, rule, line, "financial_year", year))
+        unit = units_of_measure.get(row["metric_id"], "")
+        for column in ("value", "baseline_value"):
+            if not row[column]:
+                continue
+            number = float(row[column])
+            if not abs(number) < MAX_MAGNITUDE:
+                rule = f"is too large to be a real figure (more than {MAX_MAGNITUDE:.0e})"
+                problems.append(Problem(file, rule, line, column, row[column][:20] + "…"))
+                continue
+            if number < 0 and unit in NON_NEGATIVE_UNITS and "change" not in row["metric_id"]:
+                rule = f"cannot be negative for a figure in {unit} (metric {row['metric_id']})"
+                problems.append(Problem(file, rule, line, column, row[column]))
+                continue
+            low, high = PLAUSIBLE.get(unit, (-math.inf, math.inf))
+            if not low <= number <= high:
+                rule = f"is outside the plausible range for {unit} ({low:g} to {high:g})"
+                warnings.append(Problem(file, rule, line, column, row[column]))
+    return problems, warnings
+
+
+def check_units_areas(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Each police force area belongs to one unit at most."""
+    owner: dict[str, tuple[str, int]] = {}
+    problems = []
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        for code in str(row["pfa_codes"]).split(";"):
+            if code in owner:
+                other, other_line = owner[code]
+                rule = f"force area {code} is already in unit {other} (line {other_line})"
+                problems.append(Problem(file, rule, line, "pfa_codes", code))
+            else:
+                owner[code] = (str(row["unit_id"]), line)
+    return problems
+
+
+def check_page_numbers(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Page numbers fit a real document (a 30-digit page would overflow, not just be wrong)."""
+    problems = []
+    for index, page in frame["page"].items():
+        if page and (len(page) > 9 or int(page) > MAX_PAGE):
+            rule = f"must be a page number up to {MAX_PAGE}"
+            problems.append(Problem(file, rule, int(index) + 2, "page", page[:20]))
     return problems

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 UNIT_KEY = "unit"
 YEAR_KEY = "year"
@@ -32,27 +32,12 @@ def parse_query(
     default_measure: str | None = None,
 ) -> tuple[Selection, list[str]]:
     """Read a query string; unknown values fall back to defaults and produce a notice each."""
-    params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
-    notices: list[str] = []
-    chosen: list[str] = []
-    for unit in params.get(UNIT_KEY, []):
-        if unit in units and unit not in chosen:
-            chosen.append(unit)
-        elif unit not in units:
-            notices.append(f"Unknown unit '{unit}' in the link was ignored.")
-    year = None
-    for raw in params.get(YEAR_KEY, [])[:1]:
-        if raw in years:
-            year = raw
-        else:
-            notices.append(f"No figures for year '{raw}'; showing all years.")
-    measure = default_measure
-    for raw in params.get(MEASURE_KEY, [])[:1]:
-        if raw in measures:
-            measure = raw
-        else:
-            notices.append(f"Unknown measure '{raw}'; showing the default measure.")
-    return Selection(tuple(chosen), year, measure), notices
+    # The parsing rules live with every other browser input; imported here, as inputs.py
+    # builds on Selection.
+    from dashboard import inputs
+
+    known = inputs.Known(tuple(units), tuple(years), tuple(measures), default_measure)
+    return inputs.query_selection(search, known)
 
 
 def to_query(selection: Selection, *, default_measure: str | None = None) -> str:

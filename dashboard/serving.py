@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gzip
 import hashlib
+import json
 import logging
 import os
 import pkgutil
@@ -328,6 +330,9 @@ UPDATE_PATH = "/_dash-update-component"
 _UNCACHEABLE_ARGS = frozenset({"cacheKey", "job"})
 CODE_PACKAGES = ("dashboard", "callbacks", "layouts")
 MAX_CACHED_ANSWER = 5_000_000  # bytes, compressed: bounds the memory a few large exports take
+# Requests larger than any a page sends for a view (the grid's CSV download sends its rows) are
+# answered but not kept: a cache anyone can fill with unique large requests is a memory leak.
+MAX_CACHED_REQUEST = 16_000
 
 
 def code_fingerprint(root: Path, packages: Iterable[str] = CODE_PACKAGES) -> str:
@@ -346,11 +351,12 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
 
     Why this is safe: every callback of the app is a pure function of its request body (the
     inputs, states, outputs and which input changed) over data that cannot change while the
-    process runs: no per-user state, no clock, no randomness. So one answer serves every user,
+    process runs: no per-user state, no randomness. So one answer serves every user,
     every worker (with Redis) and every later request with the same body, and a repeated view
     costs a cache lookup instead of pandas and plotly work. `fingerprint` (data and code) is in
-    every key. Answers are kept zstd-compressed: a fifth of the memory, and sent as they are to
-    browsers that accept zstd. Only 200 answers are kept; errors are never cached.
+    every key, and so is the day: an export names the day it was made. Answers are kept
+    zstd-compressed: a fifth of the memory, and sent as they are to browsers that accept zstd.
+    Only 200 answers are kept; errors are never cached.
     """
 
     def cacheable() -> bool:
@@ -361,16 +367,29 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
             and not _UNCACHEABLE_ARGS.intersection(request.args)
         )
 
-    def key_for(request: flask.Request) -> str:
-        body = hashlib.sha256(request.get_data(cache=True)).hexdigest()
-        return f"callback:{fingerprint}:{body}"
+    def key_for(request: flask.Request) -> str | None:
+        """The key of a request: its body as canonical JSON (key order and spacing do not make
+        another entry), or None for a body too large to be worth keeping."""
+        raw = request.get_data(cache=True)
+        if len(raw) > MAX_CACHED_REQUEST:
+            return None
+        try:
+            canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        body = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+        # Exports state the day they were made, so an answer is kept for that day only.
+        return f"callback:{fingerprint}:{dt.date.today().isoformat()}:{body}"
 
     def answer_from_cache() -> flask.Response | None:
         if not cacheable():
             return None
         request = flask.request
+        key = key_for(request)
+        if key is None:
+            return None
         try:
-            stored = cache.get(key_for(request))
+            stored = cache.get(key)
         except Exception as error:  # a cache outage (Redis down) must not fail the request
             log.warning("callback cache unavailable, computing the answer: %s", error)
             return None
@@ -395,9 +414,10 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
             and cacheable()
         ):
             compressed = zstd.compress(response.get_data(), 3)
-            if len(compressed) <= MAX_CACHED_ANSWER:
+            key = key_for(flask.request)
+            if key is not None and len(compressed) <= MAX_CACHED_ANSWER:
                 try:
-                    cache.set(key_for(flask.request), (response.mimetype, compressed))
+                    cache.set(key, (response.mimetype, compressed))
                 except Exception as error:  # the answer is still good; only keeping it failed
                     log.warning("callback cache unavailable, answer not kept: %s", error)
             response.headers["X-Callback-Cache"] = "miss"
@@ -407,8 +427,12 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
     server.after_request(keep_answer)
 
 
-def health_report(store: DataStore) -> tuple[dict[str, Any], bool]:
-    """What the load balancer and the container check see: counts of what was loaded."""
+def health_report(store: DataStore, cache: Any = None) -> tuple[dict[str, Any], bool]:
+    """What the load balancer and the container check see: counts of what was loaded.
+
+    A cache that failed (Redis down) makes the status "degraded" with the reason: the app
+    still answers every request, only slower, so the check stays 200.
+    """
     report: dict[str, Any] = {
         "units": len(store.units),
         "observations": len(store.observations),
@@ -419,10 +443,14 @@ def health_report(store: DataStore) -> tuple[dict[str, Any], bool]:
         report["boundaries"] = len(features)
         healthy = healthy and report["boundaries"] > 0
     report["status"] = "ok" if healthy else "unavailable"
+    status, reason = cache.status() if hasattr(cache, "status") else ("ok", "")
+    if healthy and status != "ok":
+        report["status"] = status
+        report["reason"] = reason
     return report, healthy
 
 
-def register_health_route(server: flask.Flask, store: DataStore) -> None:
+def register_health_route(server: flask.Flask, store: DataStore, cache: Any = None) -> None:
     """GET /healthz: 200 and the counts when the data and boundaries are loaded, else 503.
 
     The app refuses to start on bad data, so a running app is normally healthy; the check still
@@ -430,7 +458,7 @@ def register_health_route(server: flask.Flask, store: DataStore) -> None:
     """
 
     def healthz() -> flask.Response:
-        report, healthy = health_report(store)
+        report, healthy = health_report(store, cache)
         response = flask.jsonify(report)
         response.status_code = 200 if healthy else 503
         response.headers["Cache-Control"] = "no-store"

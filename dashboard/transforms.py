@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import rules
-from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS
+from dashboard.formatting import LOWER_BOUNDS, MISSING_TEXT, UPPER_BOUNDS
 
 FUNDING_METRIC = "funding_home_office_vru"
 # Money a unit received or spent itself, in the order preferred when several match a reach figure.
@@ -476,8 +476,8 @@ def unit_overview(
                 "area_name": unit.area_name,
                 "pcc": "" if pd.isna(unit.pcc) else unit.pcc,
                 "lead": "" if pd.isna(unit.lead) else unit.lead,
-                "funding": _figure_list(funding, with_label=False) or "no data",
-                "reach": _figure_list(reach, with_label=True) or "no data",
+                "funding": _figure_list(funding, with_label=False) or MISSING_TEXT,
+                "reach": _figure_list(reach, with_label=True) or MISSING_TEXT,
                 "figures": len(mine),
             }
         )
@@ -500,7 +500,7 @@ def unit_overview(
 def overview_sentence(overview: pd.DataFrame, year: str | None, total_units: int) -> str:
     """A plain-English line saying what the overview table shows."""
     period = f"in {year.replace('-', '/')}" if year else "across all periods"
-    with_funding = int((overview["funding"] != "no data").sum())
+    with_funding = int((overview["funding"] != MISSING_TEXT).sum())
     return (
         f"Showing {len(overview)} of {total_units} units; {with_funding} have a Home Office VRU "
         f"funding figure {period}."

@@ -18,7 +18,7 @@ from dashboard.datastore import DataStore
 from dashboard.figures.ranked_bar import build_ranked_bar
 from dashboard.figures.scatter_reach import build_reach_scatter
 from dashboard.figures.theme import PALETTE
-from dashboard.formatting import format_figure
+from dashboard.formatting import MISSING_TEXT, format_figure
 from dashboard.schema import NATIONAL
 from dashboard.selection import Selection
 
@@ -151,7 +151,7 @@ def gaps_table(store: DataStore, selection: Selection) -> pd.DataFrame:
         year=selection.year,
     )
     gaps = per_unit[per_unit["value"].isna()].copy()
-    gaps["value_text"] = "no data"
+    gaps["value_text"] = MISSING_TEXT
     gaps["qualifier"] = pd.NA
     gaps["citation"] = [
         "; ".join(dict.fromkeys(str(c) for c in (f, r) if pd.notna(c)))
@@ -243,7 +243,9 @@ def funding_per_person_chart(store: DataStore, selection: Selection) -> ChartRes
         group_colours=_colours(reach_type),
         empty_message="No unit has funding and reach for the same period in this selection",
     )
-    table = pd.concat([drawn, gaps.assign(value_text=[f"no data: {r}" for r in gaps["reason"]])])
+    table = pd.concat(
+        [drawn, gaps.assign(value_text=[f"{MISSING_TEXT}: {r}" for r in gaps["reason"]])]
+    )
     return ChartResult(
         chart="funding-per-person",
         title="Funding per person reached",

@@ -37,7 +37,7 @@ def test_compare_shows_the_unit_against_the_others(page: Page, live_server, cons
     assert "Home Office VRU grant · 2023/24" in titles
     assert graph.evaluate("g => g.getBoundingClientRect().height") > 1000
     unmatched = page.locator("#compare-unmatched-container")
-    knife = unmatched.locator("tr", has_text="Knife offences")
+    knife = unmatched.locator("tr", has_text="Knife-enabled serious violence offences")
     expect(knife).to_contain_text("from 964 to 794")
     expect(knife).to_contain_text("no dates")
     assert console_errors == []
@@ -59,6 +59,8 @@ def test_compare_without_a_unit_offers_one_to_pick(page: Page, live_server, cons
     expect(focus).to_contain_text("No unit is chosen", timeout=PAGE_TIMEOUT)
     focus.get_by_role("link", name="Merseyside Violence Reduction Partnership").click()
     expect(page).to_have_url(re.compile(r"/compare\?unit=merseyside$"))
-    expect(focus).to_contain_text("Comparing Merseyside Violence Reduction Partnership")
+    expect(focus).to_contain_text(
+        "Comparing Merseyside Violence Reduction Partnership", timeout=PAGE_TIMEOUT
+    )
     expect(page.locator("#compare-unmatched-container")).to_contain_text("cannot be set beside")
     assert console_errors == []

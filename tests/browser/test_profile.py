@@ -38,7 +38,7 @@ def test_profile_shows_the_units_figures_lead_and_sources(page: Page, live_serve
     )
     expect(page.locator(".profile-details")).to_contain_text("Kim McGuinness")
     figures = page.locator("#profile-figures-container")
-    knife = figures.locator("tr", has_text="Knife offences")
+    knife = figures.locator("tr", has_text="Knife-enabled serious violence offences")
     expect(knife).to_contain_text("from 964 to 794")
     expect(knife).to_contain_text("APCC 2020, p. 13")
     expect(figures.locator("h3")).to_have_text(

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 def test_page_lists_all_units_with_their_figures(page: Page, live_server, console_errors):
     page.goto(f"{live_server.url}/units")
     rows = page.locator("#units-overview-table tbody tr")
-    expect(rows).to_have_count(18)
-    expect(page.locator("#units-summary-text")).to_contain_text("Showing 18 of 18 units")
+    expect(rows).to_have_count(20)
+    expect(page.locator("#units-summary-text")).to_contain_text("Showing 20 of 20 units")
     assert console_errors == []
 
 
@@ -22,7 +22,7 @@ def test_filtering_to_one_unit_shows_its_figures_and_updates_the_link(
     page: Page, live_server, console_errors
 ):
     page.goto(f"{live_server.url}/units")
-    expect(page.locator("#units-overview-table tbody tr")).to_have_count(18)
+    expect(page.locator("#units-overview-table tbody tr")).to_have_count(20)
     page.locator("#filters-unit-dropdown").click()
     page.keyboard.type("Northumbria")
     # Enter picks the first option shown, so wait until the search has narrowed the list.

@@ -25,8 +25,8 @@ def test_figure_text_keeps_the_qualifier(value, unit, qualifier, expected):
 
 
 def test_missing_figure_reads_no_data():
-    assert format_figure(None, "gbp") == "no data"
-    assert format_figure(float("nan"), "people") == "no data"
+    assert format_figure(None, "gbp") == "no figure"
+    assert format_figure(float("nan"), "people") == "no figure"
 
 
 def test_chart_only_figure_says_why_it_is_missing():

@@ -164,7 +164,7 @@ def test_cost_per_person_chart_names_the_funding_measure_and_keeps_bounds(real_s
     assert drawn["funding_label"].notna().all()
     london = drawn[drawn["unit_id"] == "london"].iloc[0]
     assert london["value_text"] == "up to £2,545"
-    assert "no data:" in " ".join(result.table["value_text"])
+    assert "no figure:" in " ".join(result.table["value_text"])
     bars = [t for t in result.figure.data if t.type == "bar"]
     assert {t.name for t in bars} >= {"Young people reached", "Universal reach"}
 

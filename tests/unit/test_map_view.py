@@ -11,7 +11,7 @@ import pytest
 from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
 
-from callbacks.map_view import map_figure_update, selection_from, units_after_click
+from callbacks.map_view import map_figure_update, units_after_click
 from dashboard.charts import CHARTS, build_chart
 from dashboard.charts.headlines import headline_figures
 from dashboard.charts.map_view import (
@@ -290,13 +290,6 @@ def test_clicking_a_force_without_a_unit_changes_nothing(data) -> None:
     city = {"points": [{"location": CITY_OF_LONDON, "customdata": ["", "City of London", ""]}]}
     assert units_after_click(data, city, ["kent"]) is None
     assert units_after_click(data, None, ["kent"]) is None
-
-
-def test_widget_values_become_a_selection_with_a_measure() -> None:
-    assert selection_from(None, None, None) == Selection((), None, FUNDING)
-    assert selection_from(["kent"], "2020-21", "reach_total") == Selection(
-        ("kent",), "2020-21", "reach_total"
-    )
 
 
 def _walk(component) -> list:

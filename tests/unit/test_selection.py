@@ -21,7 +21,7 @@ def test_unknown_unit_and_year_fall_back_with_notices():
     )
     assert selection == Selection(("merseyside",), None, None)
     assert len(notices) == 2
-    assert "atlantis" in notices[0] and "1999-00" in notices[1]
+    assert "atlantis" in notices[0] and "No figures for 1999/00" in notices[1]
 
 
 def test_empty_query_is_the_default_view():

@@ -107,8 +107,8 @@ def test_unit_overview_says_no_data_instead_of_zero(synthetic_store):
     overview = transforms.unit_overview(
         synthetic_store.observations, synthetic_store.units, unit_ids=("gamma",)
     )
-    assert overview.loc[0, "funding"] == "no data"
-    assert overview.loc[0, "reach"] == "no data"
+    assert overview.loc[0, "funding"] == "no figure"
+    assert overview.loc[0, "reach"] == "no figure"
 
 
 def test_unit_overview_keeps_qualifier_period_and_source(synthetic_store):

@@ -1,0 +1,117 @@
+"""Slides and exports with many units or long words; the command line's care with files."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import types
+
+import pytest
+from dash._utils import stringify_id
+from pptx import Presentation
+
+from dashboard import __main__ as cli
+from dashboard import export, serving
+from dashboard.config import Settings
+from dashboard.factory import create_app
+from dashboard.selection import Selection
+
+
+def test_a_deck_for_every_unit_with_a_long_title_opens(real_store):
+    selection = Selection(tuple(real_store.unit_ids), "2019-20", None)
+    context = export.export_context(real_store, selection)
+    assert len(context.filters) > 255
+    deck = export.build_deck([], title="A briefing " * 40, context=context, pictures={})
+    opened = Presentation(io.BytesIO(deck))
+    properties = opened.core_properties
+    assert len(properties.title) <= 255 and properties.title.endswith("…")
+    assert len(properties.subject) <= 255
+    # The title slide still carries every unit's name.
+    words = " ".join(
+        shape.text_frame.text for shape in opened.slides[0].shapes if shape.has_text_frame
+    )
+    assert all(name in words for name in real_store.units["area_name"])
+
+
+def test_the_filters_line_names_only_units_that_exist(real_store):
+    line = export.filters_description(real_store, Selection(("kent", "atlantis"), None, None))
+    assert "Kent" in line and "atlantis" not in line
+
+
+def _csv_download_request(chart: str) -> dict:
+    button = {"chart": chart, "format": "csv", "type": "export-chart-button"}
+    return {
+        "output": '..{"chart":["MATCH"],"type":"export-chart-download"}.data...'
+        '{"chart":["MATCH"],"type":"export-chart-notice"}.children..',
+        "outputs": [
+            {"id": {"chart": chart, "type": "export-chart-download"}, "property": "data"},
+            {"id": {"chart": chart, "type": "export-chart-notice"}, "property": "children"},
+        ],
+        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "state": [
+            {"id": "filters-unit-dropdown", "property": "value", "value": ["kent"]},
+            {"id": "filters-year-dropdown", "property": "value", "value": None},
+            {"id": "filters-measure-dropdown", "property": "value", "value": None},
+            {"id": "page-url-location", "property": "pathname", "value": "/"},
+            {"id": "page-url-location", "property": "href", "value": "http://x/"},
+        ],
+        "changedPropIds": [f"{stringify_id(button)}.n_clicks"],
+    }
+
+
+def _on_day(monkeypatch, day: dt.date) -> None:
+    class Day(dt.date):
+        @classmethod
+        def today(cls):
+            return day
+
+    fake = types.SimpleNamespace(date=Day)
+    monkeypatch.setattr(serving, "dt", fake)
+    monkeypatch.setattr(export, "dt", fake)
+
+
+def test_a_repeated_export_states_the_day_it_was_downloaded(real_store, monkeypatch):
+    client = create_app(Settings.defaults(), real_store).server.test_client()
+    client.get("/")
+    body = _csv_download_request("funding-by-year")
+    texts = []
+    for day in (dt.date(2026, 12, 1), dt.date(2026, 12, 2)):
+        _on_day(monkeypatch, day)
+        answer = client.post("/_dash-update-component", json=body).get_json()
+        key = stringify_id({"chart": "funding-by-year", "type": "export-chart-download"})
+        download = answer["response"][key]["data"]
+        content = download["content"]
+        texts.append(
+            base64.b64decode(content).decode("utf-8-sig") if download["base64"] else content
+        )
+    assert "Downloaded,2026-12-01 " in texts[0]
+    assert "Downloaded,2026-12-02 " in texts[1]
+
+
+def _csv_args(path) -> list[str]:
+    return ["export-chart", "funding-by-year", "--format", "csv", "--unit", "kent", "-o", str(path)]
+
+
+def test_the_command_line_refuses_to_overwrite_without_force(tmp_path, capsys):
+    target = tmp_path / "chart.csv"
+    target.write_text("keep me")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(_csv_args(target))
+    assert stopped.value.code == cli.EXIT_USAGE
+    assert target.read_text() == "keep me"
+    assert "--force" in capsys.readouterr().err
+    assert cli.main([*_csv_args(target), "--force"]) == 0
+    assert target.read_text(encoding="utf-8-sig") != "keep me"
+
+
+def test_ctrl_c_ends_with_one_line_and_status_130(tmp_path, monkeypatch, capsys):
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "chart_file", interrupted)
+    target = tmp_path / "chart.csv"
+    assert cli.run(_csv_args(target)) == 130
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not target.exists()
