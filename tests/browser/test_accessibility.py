@@ -42,6 +42,12 @@ async (tags) => {
 """
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """axe is injected as a script tag, which the app's Content-Security-Policy would block."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def wait_until_settled(page: Page) -> None:
     """The view is drawn and Dash has no callback in flight."""
     expect(page.locator("#page-content-container h1")).to_be_visible(timeout=20_000)
