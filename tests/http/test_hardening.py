@@ -41,25 +41,25 @@ def _map_headline(year, units=None) -> dict:
 
 
 def _chart_card(chart: str, units) -> dict:
+    """The request of one chart card's fill callback (string ids: "<kind>-<chart>")."""
     kinds = ["chart-figure-graph.figure", "chart-data-table.children"]
     kinds += ["chart-summary-text.children", "chart-subtitle-text.children"]
     kinds += ["chart-source-text.children"]
     outputs = []
     for kind in kinds:
         component, prop = kind.split(".")
-        outputs.append({"id": {"chart": chart, "type": component}, "property": prop})
-    output = ".." + "...".join(
-        '{{"chart":["MATCH"],"type":"{}"}}.{}'.format(*tuple(k.split("."))) for k in kinds
-    )
+        outputs.append({"id": f"{component}-{chart}", "property": prop})
+    output = ".." + "...".join(f"{o['id']}.{o['property']}" for o in outputs) + ".."
     return _request(
-        output + "..",
+        output,
         [
             {"id": "filters-unit-dropdown", "property": "value", "value": units},
             {"id": "filters-year-dropdown", "property": "value", "value": None},
             {"id": "filters-measure-dropdown", "property": "value", "value": None},
-            {"id": {"chart": chart, "type": "chart-figure-graph"}, "property": "id"},
+            {"id": f"chart-figure-graph-{chart}", "property": "id"},
         ],
         outputs,
+        state=[{"id": f"chart-view-radio-{chart}", "property": "value", "value": "chart"}],
     )
 
 

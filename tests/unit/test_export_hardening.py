@@ -8,14 +8,14 @@ import io
 import types
 
 import pytest
-from dash._utils import stringify_id
 from pptx import Presentation
 
 from dashboard import __main__ as cli
-from dashboard import export, serving
+from dashboard import export, ids, serving
 from dashboard.config import Settings
 from dashboard.factory import create_app
 from dashboard.selection import Selection
+from layouts.exports import EMBED_KEY
 
 
 def test_a_deck_for_every_unit_with_a_long_title_opens(real_store):
@@ -40,15 +40,24 @@ def test_the_filters_line_names_only_units_that_exist(real_store):
 
 
 def _csv_download_request(chart: str) -> dict:
-    button = {"chart": chart, "format": "csv", "type": "export-chart-button"}
+    """A click on 'CSV' in one chart's Download menu: one input per menu entry, in order."""
+    keys = [*(fmt.key for fmt in export.EXPORT_FORMATS), EMBED_KEY]
+    button = ids.export_button(chart, "csv")
+    download, notice = ids.export_download(chart), ids.export_notice(chart)
     return {
-        "output": '..{"chart":["MATCH"],"type":"export-chart-download"}.data...'
-        '{"chart":["MATCH"],"type":"export-chart-notice"}.children..',
+        "output": f"..{download}.data...{notice}.children..",
         "outputs": [
-            {"id": {"chart": chart, "type": "export-chart-download"}, "property": "data"},
-            {"id": {"chart": chart, "type": "export-chart-notice"}, "property": "children"},
+            {"id": download, "property": "data"},
+            {"id": notice, "property": "children"},
         ],
-        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "inputs": [
+            {
+                "id": ids.export_button(chart, key),
+                "property": "n_clicks",
+                "value": 1 if key == "csv" else None,
+            }
+            for key in keys
+        ],
         "state": [
             {"id": "filters-unit-dropdown", "property": "value", "value": ["kent"]},
             {"id": "filters-year-dropdown", "property": "value", "value": None},
@@ -56,7 +65,7 @@ def _csv_download_request(chart: str) -> dict:
             {"id": "page-url-location", "property": "pathname", "value": "/"},
             {"id": "page-url-location", "property": "href", "value": "http://x/"},
         ],
-        "changedPropIds": [f"{stringify_id(button)}.n_clicks"],
+        "changedPropIds": [f"{button}.n_clicks"],
     }
 
 
@@ -79,8 +88,7 @@ def test_a_repeated_export_states_the_day_it_was_downloaded(real_store, monkeypa
     for day in (dt.date(2026, 12, 1), dt.date(2026, 12, 2)):
         _on_day(monkeypatch, day)
         answer = client.post("/_dash-update-component", json=body).get_json()
-        key = stringify_id({"chart": "funding-by-year", "type": "export-chart-download"})
-        download = answer["response"][key]["data"]
+        download = answer["response"][ids.export_download("funding-by-year")]["data"]
         content = download["content"]
         texts.append(
             base64.b64decode(content).decode("utf-8-sig") if download["base64"] else content
