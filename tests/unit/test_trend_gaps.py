@@ -38,3 +38,13 @@ def test_adjacent_financial_years_are_one_unbroken_line():
     trace = build_trend_panels(frame).data[0]
     assert None not in list(trace.y)
     assert trace.mode == "lines+markers"
+
+
+def test_official_series_are_named_by_edition_and_table():
+    from dashboard.charts.trends import series_words
+
+    assert series_words("ons_pfa_ye_mar2019_p4") == (
+        "ONS force area tables, year ending March 2019, Table P4"
+    )
+    assert series_words("ons_pfa_ye_sep2019_p5_ye_sep").endswith("(years ending September)")
+    assert series_words("dfe_2022_23_dataset") == "DfE 2022/23 data set"
