@@ -159,7 +159,7 @@ def build_trend_panels(
                         ),
                         "line": {"width": 2, "color": style["color"]},
                     },
-                    "hovertext": _broken(list(points[hover_column]), breaks, ""),
+                    "hovertext": _broken(list(points[hover_column]), breaks, _REPEAT),
                     "hoverinfo": "text",
                 }
             )
@@ -223,12 +223,15 @@ def _gap_before(points: pd.DataFrame) -> list[bool]:
     return gaps
 
 
+_REPEAT = object()  # at a break, repeat the next point's entry (hover texts stay well formed)
+
+
 def _broken(values: list, breaks: list[bool], filler: object = None) -> list:
     """`values` with a break (None, or `filler` for marker lists) before each gap."""
     out: list = []
     for value, gap in zip(values, breaks, strict=True):
         if gap:
-            out.append(None if filler is None else filler)
+            out.append(value if filler is _REPEAT else filler)
         out.append(value)
     return out
 
