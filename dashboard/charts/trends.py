@@ -114,6 +114,11 @@ def series_words(series: str) -> str:
     excluding Greater Manchester Police'."""
     if series in SERIES_WORDS:
         return SERIES_WORDS[series]
+    tables = re.fullmatch(r"ons_pfa_ye_([a-z]{3})(\d{4})_(p\d+)(?:_ye_([a-z]{3}))?", series)
+    if tables:
+        month, year, table, rolling = tables.groups()
+        words = f"ONS force area tables, year ending {MONTHS[month]} {year}, Table {table.upper()}"
+        return words + (f" (years ending {MONTHS[rolling]})" if rolling else "")
     ons = re.fullmatch(r"ons_([a-z]{3})?(\d{4})(?:_(.+))?", series)
     dfe = re.fullmatch(r"dfe_(autumn_)?(\d{4})_(\d{2})_(release|dataset)(?:_(.+))?", series)
     if ons:
@@ -623,29 +628,40 @@ def exclusions_notes(store: DataStore, selection: Selection) -> tuple[str, ...]:
     )
 
 
+def _latest_rate(rows: pd.DataFrame) -> pd.Series | None:
+    """The latest whole-year permanent exclusion rate among `rows` (None when there is none)."""
+    whole_years = (rows["period_end"] - rows["period_start"]).dt.days > 300
+    rates = rows[(rows["metric_id"] == "permanent_exclusion_rate_pct") & whole_years]
+    return rates.sort_values("x").iloc[-1] if not rates.empty else None
+
+
 def _exclusions_summary(drawn: pd.DataFrame, selection: Selection, store: DataStore) -> str:
+    """England's latest rate, then each chosen unit's own latest rate (or what it has)."""
     if drawn.empty:
         return f"No dated school exclusion figures for {units_words(selection, store)}."
-    whole_years = (drawn["period_end"] - drawn["period_start"]).dt.days > 300
-    latest = drawn[
-        (drawn["metric_id"] == "permanent_exclusion_rate_pct") & whole_years
-    ].sort_values("x")
+    england = _latest_rate(drawn[drawn["unit_id"] == NATIONAL])
     text = (
-        f"England's permanent exclusion rate was {latest.iloc[-1]['value_text']} of pupils in "
-        f"the {latest.iloc[-1]['period_label']}"
-        if not latest.empty
+        f"England's permanent exclusion rate was {england['value_text']} of pupils in the "
+        f"{england['period_label']}"
+        if england is not None
         else "England's figures are shown"
     )
+    names = short_names(store)
     own = list(dict.fromkeys(drawn.loc[drawn["unit_id"] != NATIONAL, "unit_id"]))
-    if own:
-        names = short_names(store)
-        return text + (
-            f"; {' and '.join(names[u] for u in own)} {'has' if len(own) == 1 else 'have'} "
-            "dated figures of its own (counts, which cannot be compared with rates)."
+    if not own:
+        return and_also(
+            text, f"{short_units(store, selection)} has no dated exclusion figures of its own"
         )
-    return and_also(
-        text, f"{short_units(store, selection)} has no dated exclusion figures of its own"
-    )
+    parts = []
+    for unit_id in own[:3]:
+        latest = _latest_rate(drawn[drawn["unit_id"] == unit_id])
+        parts.append(
+            f"{possessive(names[unit_id])} was {latest['value_text']} ({latest['period_label']})"
+            if latest is not None
+            else f"{names[unit_id]} has counts only, which cannot be compared with rates"
+        )
+    more = f", and {len(own) - 3} more units are drawn" if len(own) > 3 else ""
+    return f"{text}; {'; '.join(parts)}{more}."
 
 
 def exclusions_chart(store: DataStore, selection: Selection) -> ChartResult:
