@@ -311,7 +311,10 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def total_detail(total: Total, expected: int, what: str, unit_of_measure: str = "gbp") -> str:
     """How a total was made: 'Sum of 9 of 18 units' figures for 2023/24; 2 are lower bounds.'"""
-    detail = f"Sum of {total.parts} of {expected} units' figures {what}".rstrip()
+    if total.parts == 1 and expected == 1:
+        detail = f"The unit's own figure {what}, as its source states it".rstrip()
+    else:
+        detail = f"Sum of {total.parts} of {plural(expected, 'unit')}' figures {what}".rstrip()
     notes = []
     if total.ceilings_left_out:
         notes.append(
@@ -321,12 +324,13 @@ def total_detail(total: Total, expected: int, what: str, unit_of_measure: str = 
         )
     if total.missing:
         notes.append(f"{plural(total.missing, 'unit')} without one")
+    single = total.parts == 1 and expected == 1
     if total.lower_bounds:
         verb = "is a lower bound" if total.lower_bounds == 1 else "are lower bounds"
-        notes.append(f"{total.lower_bounds} {verb}")
+        notes.append("a lower bound" if single else f"{total.lower_bounds} {verb}")
     if total.approximations:
         verb = "is approximate" if total.approximations == 1 else "are approximate"
-        notes.append(f"{total.approximations} {verb}")
+        notes.append("approximate" if single else f"{total.approximations} {verb}")
     if notes:
         detail += " (" + "; ".join(notes) + ")"
     return detail + "."

@@ -153,7 +153,7 @@ def _headline_breaks_a_rule(value_text: str, detail: str) -> str:
     if incomplete and not value_text.startswith(("at least", "over", "no figure")):
         return "an incomplete total not worded 'at least'"
     to_the_pound = re.search(r"£\d{1,3}(,\d{3}){2,}", value_text)
-    if to_the_pound and "Sum of" in detail and "Sum of 1 of 1 " not in detail:
+    if to_the_pound and "Sum of" in detail:
         return "a money total to the pound"
     return ""
 
