@@ -34,6 +34,17 @@ def test_map_draws_all_43_force_areas_offline(page: Page, live_server, console_e
         arg=GRAPH,
         timeout=30_000,
     )
+    # The map can report itself loaded before the boundary file has arrived and been matched.
+    page.wait_for_function(
+        """(sel) => { const gd = document.querySelector(sel);
+            let matched = 0;
+            for (let i = 0; i < 3; i++) {
+                gd.calcdata[i].forEach((point) => { if (point.fIn || point.geojson) matched++; });
+            }
+            return matched === 43; }""",
+        arg=GRAPH,
+        timeout=30_000,
+    )
     drawn = page.evaluate(
         """(sel) => { const gd = document.querySelector(sel);
             // Traces 0-2 fill the main map (not a VRU area, no data, values); 3 is an outline.
