@@ -46,6 +46,7 @@ def test_html_codesniffer_finds_no_error_on_any_page(live_server):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(done.stdout)
-    assert set(results) == set(PAGES)
+    # Every page at desktop (1280 px) and phone (390 px) width.
+    assert set(results) == {f"{path} @ {width}" for path in PAGES for width in (1280, 390)}
     found = {path: issues for path, issues in results.items() if issues}
     assert found == {}, json.dumps(found, indent=1)[:4000]

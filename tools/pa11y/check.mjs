@@ -1,5 +1,6 @@
 // Runs pa11y (HTML_CodeSniffer, WCAG 2 AA) on pages of a running dashboard with one Chromium,
-// and prints {"<path>": [issues...]} as JSON. Called by tests/browser/test_pa11y.py.
+// at desktop and phone widths, and prints {"<path> @ <width>": [issues...]} as JSON.
+// Called by tests/browser/test_pa11y.py.
 // Usage: node check.mjs <chromium> <base URL> <path> [<path> ...]
 import pa11y from "pa11y";
 import puppeteer from "puppeteer";
@@ -14,12 +15,17 @@ const browser = await puppeteer.launch({
   ],
 });
 const results = {};
+const viewports = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844, isMobile: true },
+];
 try {
-  for (const path of paths) {
+  for (const viewport of viewports) for (const path of paths) {
     const page = await browser.newPage();
     const outcome = await pa11y(base + path, {
       browser,
       page,
+      viewport,
       runners: ["htmlcs"],
       standard: "WCAG2AA",
       timeout: 120000,
@@ -28,7 +34,7 @@ try {
       actions: ["wait for element #page-content-container h1 to be visible"],
       wait: 1500,
     });
-    results[path] = outcome.issues.map((issue) => ({
+    results[`${path} @ ${viewport.width}`] = outcome.issues.map((issue) => ({
       code: issue.code,
       message: issue.message,
       selector: issue.selector,
