@@ -9,20 +9,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_accessibility import PAGES
+
 pytestmark = pytest.mark.browser
 
 CLS_LIMIT = 0.05
-PAGES = (
-    "/",
-    "/trends",
-    "/investment",
-    "/compare",
-    "/units",
-    "/unit/northumbria",
-    "/data",
-    "/methods",
-    "/accessibility",
-)
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 # Installed before any script of the page runs, so the first shift is counted too.
