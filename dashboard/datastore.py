@@ -158,6 +158,35 @@ def validate_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
         raise DataError(problems)
 
 
+def _with_official(tables: dict[str, pd.DataFrame], directory: Path) -> pd.DataFrame:
+    """observations.csv plus the official series built by `make data`, each checked alone."""
+    spec = schema.OFFICIAL_OBSERVATIONS
+    official = read_table(directory, spec)
+    label = str(directory / spec.filename)
+    problems = schema.check_table(spec, official, label)
+    if problems:
+        raise DataError(problems)
+    units, metrics, sources = tables["units"], tables["metrics"], tables["sources"]
+    problems += schema.check_references(
+        official, "unit_id", [*units["unit_id"], schema.NATIONAL], label, "units.csv"
+    )
+    problems += schema.check_references(
+        official, "metric_id", metrics["metric_id"], label, "metrics.csv"
+    )
+    problems += schema.check_references(
+        official, "source_id", sources["source_id"], label, "sources.csv"
+    )
+    problems += schema.check_observation_rows(official, label)
+    clash = set(official["obs_id"]) & set(tables["observations"]["obs_id"])
+    problems += [
+        schema.Problem(label, "obs_id is also in observations.csv", None, "obs_id", obs_id)
+        for obs_id in sorted(clash)
+    ]
+    if problems:
+        raise DataError(problems)
+    return pd.concat([tables["observations"], official], ignore_index=True)
+
+
 def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Typed observations joined to their unit, metric and source, with display text."""
     obs = tables["observations"].copy()
@@ -254,6 +283,9 @@ def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
     """
     tables = {spec.name: read_table(data_dir, spec) for spec in schema.TABLES}
     validate_tables(tables, data_dir)
+    official = data_dir / schema.OFFICIAL_OBSERVATIONS.filename
+    if official.is_file():
+        tables["observations"] = _with_official(tables, data_dir)
     try:
         revisions = load_revisions(data_dir)
     except RevisionsError as error:

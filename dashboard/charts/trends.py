@@ -114,6 +114,11 @@ def series_words(series: str) -> str:
     excluding Greater Manchester Police'."""
     if series in SERIES_WORDS:
         return SERIES_WORDS[series]
+    tables = re.fullmatch(r"ons_pfa_ye_([a-z]{3})(\d{4})_(p\d+)(?:_ye_([a-z]{3}))?", series)
+    if tables:
+        month, year, table, rolling = tables.groups()
+        words = f"ONS force area tables, year ending {MONTHS[month]} {year}, Table {table.upper()}"
+        return words + (f" (years ending {MONTHS[rolling]})" if rolling else "")
     ons = re.fullmatch(r"ons_([a-z]{3})?(\d{4})(?:_(.+))?", series)
     dfe = re.fullmatch(r"dfe_(autumn_)?(\d{4})_(\d{2})_(release|dataset)(?:_(.+))?", series)
     if ons:

@@ -132,13 +132,14 @@ def build_trend_panels(
             style = styles[key]
             open_points = [is_inexact(q) for q in points[qualifier_column]]
             any_open = any_open or any(open_points)
+            breaks = _gap_before(points)
             traces.append(
                 {
                     "type": "scatter",
                     "xaxis": f"x{axis}",
                     "yaxis": f"y{axis}",
-                    "x": list(points[x_column]),
-                    "y": [float(v) for v in points[value_column]],
+                    "x": _broken(list(points[x_column]), breaks),
+                    "y": _broken([float(v) for v in points[value_column]], breaks),
                     "mode": "lines+markers" if len(points) > 1 else "markers",
                     "name": _wrapped(str(points[series_name_column].iloc[0])),
                     "legendgroup": key,
@@ -148,12 +149,17 @@ def build_trend_panels(
                     "marker": {
                         "color": style["color"],
                         "size": 10,
-                        "symbol": [
-                            f"{style['symbol']}-open" if o else style["symbol"] for o in open_points
-                        ],
+                        "symbol": _broken(
+                            [
+                                f"{style['symbol']}-open" if o else style["symbol"]
+                                for o in open_points
+                            ],
+                            breaks,
+                            style["symbol"],
+                        ),
                         "line": {"width": 2, "color": style["color"]},
                     },
-                    "hovertext": list(points[hover_column]),
+                    "hovertext": _broken(list(points[hover_column]), breaks, _REPEAT),
                     "hoverinfo": "text",
                 }
             )
@@ -196,6 +202,38 @@ def build_trend_panels(
         if key.startswith(("xaxis", "yaxis")):
             layout[key] = {**theme[key[:5]], **value}
     return go.Figure({"data": traces, "layout": {**theme, **layout}})
+
+
+def _gap_before(points: pd.DataFrame) -> list[bool]:
+    """For each point: does a period with no figure lie between it and the point before?
+
+    A series with a missing year (a publisher's suppressed cell, an authority with no
+    headcount) is drawn as separate pieces, so that no line spans the gap.
+    """
+    if not {"period_start", "period_end"} <= set(points.columns):
+        return [False] * len(points)
+    starts = pd.to_datetime(points["period_start"])
+    ends = pd.to_datetime(points["period_end"])
+    gaps = [False]
+    for previous_end, start in zip(ends.iloc[:-1], starts.iloc[1:], strict=True):
+        gaps.append(
+            bool(pd.notna(previous_end) and pd.notna(start))
+            and start > previous_end + pd.Timedelta(days=1)
+        )
+    return gaps
+
+
+_REPEAT = object()  # at a break, repeat the next point's entry (hover texts stay well formed)
+
+
+def _broken(values: list, breaks: list[bool], filler: object = None) -> list:
+    """`values` with a break (None, or `filler` for marker lists) before each gap."""
+    out: list = []
+    for value, gap in zip(values, breaks, strict=True):
+        if gap:
+            out.append(value if filler is _REPEAT else filler)
+        out.append(value)
+    return out
 
 
 def _date_range(

@@ -245,7 +245,11 @@ def test_knife_metrics_keep_one_definition_each(real_store):
     obs = real_store.observations
     ons = obs[obs["metric_id"] == "knife_offences_count"]
     assert not ons["note"].str.contains("own figures|knife-enabled", case=False).any()
-    assert "northumbria" not in set(ons["unit_id"])
+    # Northumbria's own knife-enabled figures are not ONS counts; its ONS counts come only from
+    # the official tables (observations_official.csv), never from the hand-kept rows.
+    hand_kept = ons[~ons["source_id"].str.startswith("ons_pfa_")]
+    assert "northumbria" not in set(hand_kept["unit_id"])
+    assert set(ons.loc[ons["unit_id"] == "northumbria", "source_id"]) >= {"ons_pfa_ye_mar2019"}
     assert _row(real_store, "apcc-northumbria-017")["metric_id"] == (
         "knife_enabled_serious_violence_count"
     )
