@@ -107,9 +107,11 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt | $(BIN)/python
 audit: $(AUDIT_VENV)/.installed
 	$(BIN)/python tools/audit_dependencies.py $(AUDIT_VENV)/bin/pip-audit requirements.txt requirements-dev.txt
 
-## bench: serve the app and a bare Dash app under gunicorn, measure both (writes bench-results.json)
-bench: $(VENV)/.dev-installed browser
+## bench: serve the app and a bare Dash app under gunicorn, measure both (writes bench-results.json),
+## then time the store on SQLite and PostgreSQL (writes bench-store-results.json)
+bench: $(VENV)/.dev-installed browser postgres
 	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/store_bench.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

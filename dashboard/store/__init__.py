@@ -13,24 +13,21 @@ has always read from the files (see dashboard/datastore.py), built from one tran
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from dashboard import schema
 from dashboard.config import Settings
 from dashboard.datastore import (
-    CHANGE_COLUMNS,
     RELEASE_COLUMNS,
     DataError,
     DataStore,
@@ -41,6 +38,7 @@ from dashboard.geography import load_boundaries
 from dashboard.revisions import FILENAME as REVISIONS_FILE
 from dashboard.revisions import load_revisions
 from dashboard.store import migrate
+from dashboard.store.engine import SQLITE_FILE, database_url, make_engine
 from dashboard.store.loading import as_text_rows, check_rows, file_sha256, read_observation_file
 from dashboard.store.models import (
     CURRENT,
@@ -61,11 +59,19 @@ from dashboard.store.models import (
     Source,
     Unit,
 )
+from dashboard.store.reading import (
+    SEED_COMMAND,
+    changes_frame,
+    observation_columns,
+    read_frame,
+    release_summary,
+    replace_reference,
+    revisions_log,
+    shown_at,
+)
 
 log = logging.getLogger(__name__)
 
-SQLITE_FILE = "vru.sqlite"
-SEED_COMMAND = "db seed"
 # Key of the PostgreSQL advisory lock that makes writers (loads, seeding, migrations) take turns.
 WRITE_LOCK = 7_120_011
 
@@ -85,61 +91,24 @@ HISTORY_COLUMNS = (
 )
 
 
+__all__ = [
+    "SEED_COMMAND",
+    "SQLITE_FILE",
+    "Store",
+    "StoreError",
+    "database_url",
+    "make_engine",
+    "release_summary",
+    "revisions_log",
+]
+
+
 class StoreError(RuntimeError):
     """A release cannot be published, rejected or withdrawn as asked; the message says why."""
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def database_url(settings: Settings) -> str:
-    """VRU_DATABASE_URL, else a SQLite file in VRU_STORE_DIR (created when missing).
-
-    A data folder other than the default gets a SQLite file of its own (named after a hash of
-    its path), so pointing VRU_DATA_DIR at another folder never mixes two sets of tables.
-    """
-    if settings.database_url:
-        return settings.database_url
-    settings.store_dir.mkdir(parents=True, exist_ok=True)
-    name = SQLITE_FILE
-    if settings.data_dir.resolve() != Settings.defaults().data_dir.resolve():
-        tag = hashlib.sha256(str(settings.data_dir.resolve()).encode()).hexdigest()[:10]
-        name = f"vru-{tag}.sqlite"
-    return f"sqlite:///{settings.store_dir / name}"
-
-
-def _sqlite_engine(url: str) -> Engine:
-    """SQLite in WAL mode (readers never wait for a load), with real transactions.
-
-    pysqlite's own transaction handling starts a transaction only before a write, so two
-    SELECTs of one snapshot could see different data; here SQLAlchemy issues BEGIN itself.
-    Writers use BEGIN IMMEDIATE, so two loads take turns instead of failing halfway.
-    """
-    engine = create_engine(url, poolclass=NullPool)
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get("vru_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
 
 
 class Store:
@@ -252,14 +221,14 @@ class Store:
                 (Metric, METRIC_FIELDS, "metrics"),
                 (Source, SOURCE_FIELDS, "sources"),
             ):
-                _replace_reference(connection, model, fields, tables[name])
+                replace_reference(connection, model, fields, tables[name])
             bundled = select(Release.release_id).where(Release.command == SEED_COMMAND)
             # Only what changed in the bundle since it was last taken: a figure corrected by a
             # later load stays corrected while its bundled row is unchanged.
             before = {
                 row[0]: tuple(row[1:])
                 for row in connection.execute(
-                    select(*_columns(OBSERVATION_FIELDS))
+                    select(*observation_columns(OBSERVATION_FIELDS))
                     .where(Observation.release_id.in_(bundled))
                     .order_by(Observation.version_id)
                 )
@@ -367,19 +336,19 @@ class Store:
             ):
                 return cached
             tables = {
-                "units": _frame(connection, Unit, UNIT_FIELDS),
-                "metrics": _frame(connection, Metric, METRIC_FIELDS),
-                "sources": _frame(connection, Source, SOURCE_FIELDS),
+                "units": read_frame(connection, Unit, UNIT_FIELDS),
+                "metrics": read_frame(connection, Metric, METRIC_FIELDS),
+                "sources": read_frame(connection, Source, SOURCE_FIELDS),
             }
-            observations = _frame(
+            observations = read_frame(
                 connection,
                 Observation,
                 (*OBSERVATION_FIELDS, "release_id", "supplied_by"),
                 Observation.status == CURRENT,
             )
             releases = self._releases(connection)
-            changes = _changes(connection, releases)
-            notes = _frame(connection, RevisionNote, ("note_id", "date", "change", "reason"))
+            changes = changes_frame(connection, releases)
+            notes = read_frame(connection, RevisionNote, ("note_id", "date", "change", "reason"))
         tables["observations"] = observations.drop(columns=["release_id", "supplied_by"])
         store = prepare_store(
             tables,
@@ -444,27 +413,7 @@ class Store:
 
     def as_published_on(self, when: dt.datetime) -> pd.DataFrame:
         """The figures shown at `when` (text columns): reproduces 'as published on <date>'."""
-        history = self.history()
-        releases = self.releases().set_index("release_id")
-        shown = []
-        for _, version in history.iterrows():
-            made = releases.loc[version["release_id"]]
-            if pd.isna(made["published_at"]) or made["published_at"] > when:
-                continue
-            ended = version["ended_by_release"]
-            if version["status"] == WITHDRAWN:
-                ended_at = made["withdrawn_at"] if pd.isna(ended) else None
-                if ended_at is not None and not pd.isna(ended_at) and ended_at <= when:
-                    continue
-            if not pd.isna(ended) and version["status"] == SUPERSEDED:
-                ender = releases.loc[int(ended)]
-                if not pd.isna(ender["published_at"]) and ender["published_at"] <= when:
-                    continue
-            if version["status"] in (PENDING, REJECTED):
-                continue
-            shown.append(version)
-        frame = pd.DataFrame(shown, columns=list(HISTORY_COLUMNS))
-        return frame.drop_duplicates("obs_id", keep="last").reset_index(drop=True)
+        return shown_at(self.history(), self.releases(), when)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -495,7 +444,11 @@ class Store:
             if problems:
                 raise DataError(problems)
         wanted = set(text_rows["obs_id"])
-        columns = (Observation.version_id, Observation.position, *_columns(OBSERVATION_FIELDS))
+        columns = (
+            Observation.version_id,
+            Observation.position,
+            *observation_columns(OBSERVATION_FIELDS),
+        )
         current = {
             row.obs_id: row
             for row in connection.execute(select(*columns).where(Observation.status == CURRENT))
@@ -786,106 +739,3 @@ class Store:
                 insert(DataVersion),
                 {"id": 1, "version": 1, "epoch": uuid.uuid4().hex, "updated_at": now},
             )
-
-
-def _replace_reference(
-    connection: Connection, model: Any, fields: Sequence[str], frame: pd.DataFrame
-) -> None:
-    """Make a reference table (units, metrics, sources) hold the bundle's rows, in its order.
-
-    Rows are updated or added, never deleted: old observations may still name them.
-    """
-    key = fields[0]
-    existing = {row[0] for row in connection.execute(select(getattr(model, key)))}
-    for position, row in enumerate(frame.to_dict("records")):
-        values = {f: str(row.get(f, "")) for f in fields} | {"position": position}
-        if values[key] in existing:
-            connection.execute(
-                update(model).where(getattr(model, key) == values[key]).values(**values)
-            )
-        else:
-            connection.execute(insert(model), values)
-
-
-def _changes(connection: Connection, releases: pd.DataFrame) -> pd.DataFrame:
-    """The figures of every release after the first, each with the one it replaced."""
-    if len(releases) < 2:
-        return pd.DataFrame(columns=list(CHANGE_COLUMNS))
-    first = int(releases["release_id"].min())
-    fields = [c for c in CHANGE_COLUMNS if not c.startswith("old_")]
-    versions = _frame(
-        connection,
-        Observation,
-        ("version_id", "supersedes", *fields),
-        Observation.release_id != first,
-        Observation.status.in_([CURRENT, SUPERSEDED, WITHDRAWN]),
-    )
-    replaced_ids = [int(v) for v in versions["supersedes"].dropna()]
-    replaced = _frame(
-        connection,
-        Observation,
-        ("version_id", "value", "qualifier"),
-        Observation.version_id.in_(replaced_ids),
-    ).rename(
-        columns={"version_id": "supersedes", "value": "old_value", "qualifier": "old_qualifier"}
-    )
-    versions["supersedes"] = pd.to_numeric(versions["supersedes"]).astype("Int64")
-    replaced["supersedes"] = pd.to_numeric(replaced["supersedes"]).astype("Int64")
-    merged = versions.merge(replaced, on="supersedes", how="left")
-    merged[["old_value", "old_qualifier"]] = merged[["old_value", "old_qualifier"]].fillna("")
-    return merged.loc[:, list(CHANGE_COLUMNS)].reset_index(drop=True)
-
-
-def _columns(fields: Sequence[str]) -> list[Any]:
-    return [getattr(Observation, f) for f in fields]
-
-
-def _frame(connection: Connection, model: Any, fields: Sequence[str], *where: Any) -> pd.DataFrame:
-    order = [model.position] if hasattr(model, "position") else []
-    if model is Observation:
-        order.append(Observation.version_id)
-    query = select(*(getattr(model, f) for f in fields)).where(*where).order_by(*order)
-    rows = connection.execute(query).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=list(fields))
-
-
-def revisions_log(notes: pd.DataFrame, releases: pd.DataFrame) -> pd.DataFrame:
-    """What users read as the revisions log (date, change, reason), newest first: the notes
-    kept before the store, and every release after the first with what it did."""
-    entries = [
-        {"date": n["date"], "change": n["change"], "reason": n["reason"]}
-        for n in notes.to_dict("records")
-    ]
-    first = releases["release_id"].min() if len(releases) else None
-    for r in releases.iloc[::-1].to_dict("records"):
-        # The first load of the bundled tables is where the store starts, not a change.
-        initial = r["release_id"] == first and r["command"] == SEED_COMMAND
-        if initial or pd.isna(r["published_at"]):
-            continue
-        entries.append(
-            {
-                "date": r["published_at"].strftime("%Y-%m-%d"),
-                "change": f"Release {r['release_id']}: {release_summary(r)}",
-                "reason": r["reason"] if r["status"] != RELEASE_WITHDRAWN else "",
-            }
-        )
-        if r["status"] == RELEASE_WITHDRAWN and not pd.isna(r["withdrawn_at"]):
-            entries.append(
-                {
-                    "date": r["withdrawn_at"].strftime("%Y-%m-%d"),
-                    "change": f"Release {r['release_id']} withdrawn: "
-                    f"{r['rows_withdrawn']} figures taken back",
-                    "reason": r["reason"],
-                }
-            )
-    frame = pd.DataFrame(entries, columns=["date", "change", "reason"])
-    frame = frame.iloc[::-1].sort_values("date", ascending=False, kind="stable")
-    return frame.reset_index(drop=True)
-
-
-def release_summary(release: dict[str, Any]) -> str:
-    """'3 figures added, 1 corrected (from dfe.csv)'."""
-    added, changed = int(release["rows_added"]), int(release["rows_changed"])
-    parts = [f"{added} figure{'s' if added != 1 else ''} added", f"{changed} corrected"]
-    name = Path(str(release["source_file"])).name if release["source_file"] else ""
-    return ", ".join(parts) + (f" (from {name})" if name else "")
