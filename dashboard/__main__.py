@@ -1,5 +1,5 @@
-"""Command line: briefings (`export-slides`, `export-chart`) and official data (`import`,
-`build-data`).
+"""Command line: briefings (`export-slides`, `export-chart`), official data (`import`,
+`build-data`) and the open data package (`dump`).
 
 Every argument is checked against the data before anything is drawn, and files are written
 whole or not at all, so a typo never leaves a half-written deck behind.
@@ -121,6 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="What `make data` runs: check data/raw/MANIFEST.csv, import every file and "
         "write the derived tables (the same bytes on every run).",
     )
+    dump = commands.add_parser(
+        "dump",
+        help="write every table as a Frictionless Data Package (the backup and the open data "
+        "download)",
+        description="Write one CSV per table and a datapackage.json (table schemas, keys, "
+        "licence, sources) into FOLDER: the same files as /api/v1/datapackage.zip.",
+    )
+    dump.add_argument("-o", "--output", required=True, type=Path, help="the folder to write")
+    dump.add_argument(
+        "--force", action="store_true", help="replace a package already in the folder"
+    )
     return parser
 
 
@@ -177,6 +188,31 @@ def run_build_data() -> int:
         print(f"{PROG} build-data: refused: {error}", file=sys.stderr)
         return EXIT_USAGE
     print("\n".join(log))
+    return 0
+
+
+def run_dump(args: argparse.Namespace, store: DataStore) -> int:
+    """`dump -o FOLDER`: the whole Data Package; each file written whole or not at all."""
+    from dashboard.api.datapackage import DESCRIPTOR, write_package
+
+    folder: Path = args.output
+    if folder.exists() and not folder.is_dir():
+        print(f"{PROG} dump: error: {folder} is a file; give a folder", file=sys.stderr)
+        return EXIT_USAGE
+    if (folder / DESCRIPTOR).exists() and not args.force:
+        print(
+            f"{PROG} dump: error: {folder} holds a package already; add --force to replace it",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    started = time.perf_counter()
+    try:
+        written = write_package(store, folder)
+    except OSError as error:
+        print(f"{PROG} dump: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    elapsed = time.perf_counter() - started
+    print(f"Wrote {len(written)} files to {folder} in {elapsed:.1f} s")
     return 0
 
 
@@ -261,6 +297,8 @@ def export_slides(args: argparse.Namespace, store: DataStore) -> str:
 
 def check_names(args: argparse.Namespace) -> None:
     """What can be checked before the data is loaded: chart and view names, option pairs."""
+    if args.command == "dump":
+        return
     if args.command == "export-chart":
         if args.chart not in CHARTS:
             raise UsageError(f"unknown chart '{args.chart}'. Charts: {', '.join(CHARTS)}")
@@ -305,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, DataError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_FAILED
+    if args.command == "dump":
+        return run_dump(args, store)
     started = time.perf_counter()
     command = export_slides if args.command == "export-slides" else export_chart
     try:
