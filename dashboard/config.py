@@ -61,6 +61,20 @@ def _as_bind(raw: str) -> str:
     return address
 
 
+def _as_database_url(raw: str) -> str:
+    url = raw.strip()
+    if url and not url.startswith(("sqlite:///", "postgresql+psycopg://")):
+        raise ValueError("expected postgresql+psycopg://... or sqlite:///PATH")
+    return url
+
+
+def _as_poll_seconds(raw: str) -> float:
+    seconds = float(raw)
+    if not 0.1 <= seconds <= 60:
+        raise ValueError(f"must be between 0.1 and 60 seconds, got {seconds}")
+    return seconds
+
+
 def _setting(env: str, default: str, help_text: str, parse: Callable[[str], Any] = str) -> Any:
     """Declare a setting: the env var, its default (as the user would type it) and a help line."""
     return field(metadata={"env": env, "default": default, "help": help_text, "parse": parse})
@@ -174,6 +188,26 @@ class Settings:
         "false",
         "The site is served over HTTPS (by a proxy in front): send Strict-Transport-Security.",
         _as_bool,
+    )
+    database_url: str = _setting(
+        "VRU_DATABASE_URL",
+        "",
+        "Database of the figures, e.g. postgresql+psycopg://user@host/vru (several replicas); "
+        "empty: a SQLite file in VRU_STORE_DIR.",
+        _as_database_url,
+    )
+    store_dir: Path = _setting(
+        "VRU_STORE_DIR",
+        "instance",
+        "Folder of the SQLite store (vru.sqlite), created and seeded from the data folder on "
+        "first start.",
+        _as_dir,
+    )
+    store_poll_seconds: float = _setting(
+        "VRU_STORE_POLL_SECONDS",
+        "2",
+        "How often each worker checks the store for a new release (seconds).",
+        _as_poll_seconds,
     )
 
     @classmethod

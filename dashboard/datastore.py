@@ -6,9 +6,11 @@ so that a request only slices frames that already exist.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,25 @@ from dashboard.geography import load_boundaries
 from dashboard.revisions import RevisionsError, load_revisions
 
 log = logging.getLogger(__name__)
+
+
+RELEASE_COLUMNS = (
+    "release_id",
+    "status",
+    "created_at",
+    "created_by",
+    "command",
+    "source_file",
+    "sha256",
+    "rows_added",
+    "rows_changed",
+    "rows_withdrawn",
+    "reason",
+    "published_at",
+    "published_by",
+    "withdrawn_at",
+    "withdrawn_by",
+)
 
 
 class DataError(Exception):
@@ -100,6 +121,23 @@ class DataStore:
     boundaries: dict[str, Any] | None = None
     # The revisions and corrections log (data/revisions.csv), newest first.
     revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date"]))
+    # Every load into the store (dashboard/store), newest first; empty for data read from files.
+    releases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RELEASE_COLUMNS))
+    # The store's data version (grows with every publish or withdrawal) and the token naming
+    # its database; 0 and "" for data read straight from files.
+    data_version: int = 0
+    store_epoch: str = ""
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Names this data in cache keys: the store's epoch and version when it came from the
+        store (cheap, and it changes with every release), else a hash of the tables."""
+        if self.store_epoch:
+            return f"{self.store_epoch[:8]}v{self.data_version}"
+        digest = hashlib.sha256()
+        for frame in (self.units, self.metrics, self.sources, self.observations):
+            digest.update(frame.to_csv(index=False).encode("utf-8"))
+        return digest.hexdigest()[:12]
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -276,35 +314,59 @@ def _prepare_metrics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return metrics
 
 
-def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
-    """Read, validate and prepare every table in `data_dir`; raise DataError on any problem.
-
-    With `geo_path`, the force boundaries are loaded (and checked) too.
-    """
+def read_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every table of `data_dir` as text, validated (observations include the official series);
+    raise DataError listing every problem."""
     tables = {spec.name: read_table(data_dir, spec) for spec in schema.TABLES}
     validate_tables(tables, data_dir)
     official = data_dir / schema.OFFICIAL_OBSERVATIONS.filename
     if official.is_file():
         tables["observations"] = _with_official(tables, data_dir)
-    try:
-        revisions = load_revisions(data_dir)
-    except RevisionsError as error:
-        raise DataError([error.problem]) from None
+    return tables
+
+
+def prepare_store(
+    tables: dict[str, pd.DataFrame],
+    data_dir: Path,
+    *,
+    boundaries: dict[str, Any] | None = None,
+    revisions: pd.DataFrame | None = None,
+    **extra: Any,
+) -> DataStore:
+    """The app's frames from validated text tables (from the files or from the store)."""
     store = DataStore(
         units=_prepare_units(tables),
         metrics=_prepare_metrics(tables),
         sources=tables["sources"].copy(),
         observations=_prepare_observations(tables),
         data_dir=data_dir,
-        boundaries=load_boundaries(geo_path) if geo_path is not None else None,
-        revisions=revisions,
+        boundaries=boundaries,
+        revisions=revisions if revisions is not None else pd.DataFrame(columns=["date"]),
+        **extra,
     )
     log.info(
-        "loaded %d units, %d metrics, %d observations, %d sources from %s",
+        "loaded %d units, %d metrics, %d observations, %d sources",
         len(store.units),
         len(store.metrics),
         len(store.observations),
         len(store.sources),
-        data_dir,
     )
     return store
+
+
+def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
+    """Read, validate and prepare every table in `data_dir`; raise DataError on any problem.
+
+    With `geo_path`, the force boundaries are loaded (and checked) too.
+    """
+    tables = read_tables(data_dir)
+    try:
+        revisions = load_revisions(data_dir)
+    except RevisionsError as error:
+        raise DataError([error.problem]) from None
+    return prepare_store(
+        tables,
+        data_dir,
+        boundaries=load_boundaries(geo_path) if geo_path is not None else None,
+        revisions=revisions,
+    )
