@@ -36,15 +36,9 @@ class _PackageMemo:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def data_token(store: Any, fallback: list[str]) -> Any:
-    """What identifies the data: the store's version, or a fingerprint of the CSV tables
-    (computed once: a CSV store does not change while the process runs)."""
-    version = getattr(store, "data_version", None)
-    if version is not None:
-        return version
-    if not fallback:
-        fallback.append(data_fingerprint(store))
-    return fallback[0]
+def data_version(store: Any) -> int | None:
+    """The store's data version; None for data read straight from files (version 0)."""
+    return getattr(store, "data_version", None) or None
 
 
 def _meta(table: Table, page: Any, query: Query, store: Any) -> dict[str, Any]:
@@ -54,7 +48,7 @@ def _meta(table: Table, page: Any, query: Query, store: Any) -> dict[str, Any]:
         "returned": len(page.rows),
         "limit": query.limit,
         "offset": page.offset,
-        "data_version": getattr(store, "data_version", None),
+        "data_version": data_version(store),
         "licence": LICENCE,
     }
 
@@ -92,7 +86,6 @@ def _links(table: Table, page: Any, query: Query) -> dict[str, Any]:
 def api_blueprint(store: Any) -> flask.Blueprint:
     """The /api/v1 routes over `store`."""
     api = flask.Blueprint("api_v1", __name__, url_prefix=PREFIX)
-    fallback: list[str] = []
     memo = _PackageMemo()
 
     def list_rows(name: str) -> flask.Response:
@@ -107,7 +100,7 @@ def api_blueprint(store: Any) -> flask.Blueprint:
         rows = records(table, page.rows)
         links = _links(table, page, query)
         headers = {"X-Total-Count": str(page.total)}
-        version = getattr(store, "data_version", None)
+        version = data_version(store)
         if version is not None:
             headers["X-Data-Version"] = str(version)
         if links["next"]:
@@ -159,7 +152,8 @@ def api_blueprint(store: Any) -> flask.Blueprint:
         return http.json_answer(openapi_document())
 
     def datapackage() -> flask.Response:
-        token = data_token(store, fallback)
+        # The data's own name (the store's epoch and version): a release makes a new package.
+        token = data_fingerprint(store)
         with memo.lock:
             if memo.token != token or not memo.payload:
                 memo.payload, memo.token = package_zip(store), token

@@ -301,7 +301,10 @@ RELEASES = Table(
         Field("reason", STRING, "Why (for a correction, rejection or withdrawal)."),
         Field("published_at", DATETIME, "When it was published (UTC)."),
         Field("published_by", STRING, "Who published it."),
+        Field("withdrawn_at", DATETIME, "When it was withdrawn (UTC), if it was."),
+        Field("withdrawn_by", STRING, "Who withdrew it."),
     ),
+    optional=frozenset({"withdrawn_at", "withdrawn_by"}),
 )
 
 TABLES: Mapping[str, Table] = {t.name: t for t in (UNITS, METRICS, SOURCES, OBSERVATIONS, RELEASES)}

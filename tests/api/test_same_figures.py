@@ -68,8 +68,7 @@ def test_api_csv_cells_match_the_data_pages_csv_download(client, real_store, uni
         real_store.observations, real_store.sources, units=units, year=year
     )
     download = {
-        row["obs_id"]: row
-        for row in csv.DictReader(io.StringIO(catalogue.observations_csv(rows)))
+        row["obs_id"]: row for row in csv.DictReader(io.StringIO(catalogue.observations_csv(rows)))
     }
     query = "&".join([*(f"unit={u}" for u in units), *([f"year={year}"] if year else [])])
     text = client.get(f"/api/v1/observations?format=csv&limit=1000&{query}").get_data(as_text=True)
