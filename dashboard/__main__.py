@@ -191,9 +191,13 @@ def run_build_data() -> int:
     return 0
 
 
-def run_dump(args: argparse.Namespace, store: DataStore) -> int:
-    """`dump -o FOLDER`: the whole Data Package; each file written whole or not at all."""
+def run_dump(args: argparse.Namespace, settings: Settings) -> int:
+    """`dump -o FOLDER`: the whole Data Package of the store (its current figures, releases and
+    every version of every figure); each file written whole or not at all."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from dashboard.api.datapackage import DESCRIPTOR, write_package
+    from dashboard.store import Store
 
     folder: Path = args.output
     if folder.exists() and not folder.is_dir():
@@ -207,7 +211,12 @@ def run_dump(args: argparse.Namespace, store: DataStore) -> int:
         return EXIT_USAGE
     started = time.perf_counter()
     try:
-        written = write_package(store, folder)
+        store = Store.from_settings(settings)
+        store.ensure_ready()
+        written = write_package(store.snapshot(), folder, store.history())
+    except (DataError, SQLAlchemyError) as error:
+        print(f"{PROG} dump: {error}; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
     except OSError as error:
         print(f"{PROG} dump: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -336,6 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_names(args)
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"{PROG} {args.command}: error: {error}\n")
+    if args.command == "dump":
+        try:
+            return run_dump(args, Settings.from_env())
+        except SettingsError as error:
+            print(f"{PROG}: {error}", file=sys.stderr)
+            return EXIT_FAILED
     try:
         settings = Settings.from_env()
         geo_path = settings.geo_dir / BOUNDARY_PATH.name
@@ -343,8 +358,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, DataError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if args.command == "dump":
-        return run_dump(args, store)
     started = time.perf_counter()
     command = export_slides if args.command == "export-slides" else export_chart
     try:

@@ -14,7 +14,7 @@ from typing import Any
 import flask
 
 from dashboard.api import http
-from dashboard.api.datapackage import package_zip
+from dashboard.api.datapackage import package_zip, store_history
 from dashboard.api.openapi import PREFIX, openapi_document
 from dashboard.api.query import Query, QueryError, encode_cursor, parse_query
 from dashboard.api.rows import BY_NAME, filtered, find_row, known_values, page_of
@@ -156,7 +156,8 @@ def api_blueprint(store: Any) -> flask.Blueprint:
         token = data_fingerprint(store)
         with memo.lock:
             if memo.token != token or not memo.payload:
-                memo.payload, memo.token = package_zip(store), token
+                memo.payload = package_zip(store, store_history(store))
+                memo.token = token
             payload = memo.payload
         return http.answer(payload, "application/zip", filename="vru-dashboard-figures.zip")
 

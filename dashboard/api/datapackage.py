@@ -30,9 +30,11 @@ from dashboard.api.rows import frame_of, sort_by_key
 from dashboard.api.tables import (
     DATE,
     DATETIME,
+    OBSERVATION_VERSIONS,
     OBSERVATIONS,
     RELEASES,
     TABLES,
+    VERSION_STATUSES,
     Table,
     records,
 )
@@ -102,15 +104,39 @@ def field_schema(
     return found
 
 
-def package_tables(store: Any) -> dict[str, tuple[Table, pd.DataFrame]]:
-    """The tables that go in the package: releases only when the store keeps them."""
+def public_history(history: pd.DataFrame, releases: pd.DataFrame) -> pd.DataFrame:
+    """Versions the public may read: those of published or withdrawn releases, never pending
+    or rejected ones."""
+    public = set(pd.to_numeric(releases["release_id"], errors="coerce").dropna().astype(int))
+    keep = history["status"].isin(VERSION_STATUSES) & history["release_id"].isin(public)
+    return history.loc[keep]
+
+
+def package_tables(
+    store: Any, history: pd.DataFrame | None = None
+) -> dict[str, tuple[Table, pd.DataFrame]]:
+    """The tables that go in the package: releases only when the store keeps them, every
+    version of every figure when `history` (the store's) is given."""
     found = {}
     for name, table in TABLES.items():
         frame = sort_by_key(frame_of(store, table), table)
         if table is RELEASES and frame.empty:
             continue
         found[name] = (table, frame)
+    if history is not None and "releases" in found:
+        versions = public_history(history, found["releases"][1])
+        found[OBSERVATION_VERSIONS.name] = (
+            OBSERVATION_VERSIONS,
+            sort_by_key(versions, OBSERVATION_VERSIONS),
+        )
     return found
+
+
+def store_history(store: Any) -> pd.DataFrame | None:
+    """Every version of every figure, when `store` is (or follows) the SQL store."""
+    source = getattr(store, "source", None)
+    history = getattr(source, "history", None) or getattr(store, "history", None)
+    return history() if callable(history) else None
 
 
 def _sources_list(sources: pd.DataFrame) -> list[dict[str, str]]:
@@ -129,7 +155,7 @@ def descriptor(store: Any, tables: Mapping[str, tuple[Table, pd.DataFrame]]) -> 
     for name, (table, frame) in tables.items():
         schema_of = field_schema(table, frame, tuple(tables))
         description = table.description
-        if table is OBSERVATIONS:
+        if table in (OBSERVATIONS, OBSERVATION_VERSIONS):
             description += (
                 f" unit_id is a units.unit_id or '{schema.NATIONAL}' (national figures), so it "
                 "has no foreign key. " + LICENCE_NOTE
@@ -168,9 +194,9 @@ def descriptor(store: Any, tables: Mapping[str, tuple[Table, pd.DataFrame]]) -> 
     return found
 
 
-def package_files(store: Any) -> dict[str, bytes]:
+def package_files(store: Any, history: pd.DataFrame | None = None) -> dict[str, bytes]:
     """File name -> bytes of the whole package (CSV files, then the descriptor)."""
-    tables = package_tables(store)
+    tables = package_tables(store, history)
     files: dict[str, bytes] = {}
     for name, (table, frame) in tables.items():
         text = http.frame_csv(table, frame, records(table, frame))
@@ -180,11 +206,11 @@ def package_files(store: Any) -> dict[str, bytes]:
     return files
 
 
-def package_zip(store: Any) -> bytes:
+def package_zip(store: Any, history: pd.DataFrame | None = None) -> bytes:
     """The package as one zip (the same bytes for the same data)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in package_files(store).items():
+        for name, payload in package_files(store, history).items():
             info = zipfile.ZipInfo(f"{PACKAGE_NAME}/{name}", date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -205,9 +231,9 @@ def _write_whole(path: Path, payload: bytes) -> None:
         raise
 
 
-def write_package(store: Any, folder: Path) -> list[Path]:
+def write_package(store: Any, folder: Path, history: pd.DataFrame | None = None) -> list[Path]:
     """Write the package into `folder` (created if needed); each file whole or not at all."""
-    files = package_files(store)
+    files = package_files(store, history)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, payload in files.items():

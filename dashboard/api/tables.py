@@ -307,7 +307,60 @@ RELEASES = Table(
     optional=frozenset({"withdrawn_at", "withdrawn_by"}),
 )
 
+_RAW = {f.name: f for f in _OBSERVATION_FIELDS}
+VERSION_STATUSES = ("current", "superseded", "withdrawn")
+OBSERVATION_VERSIONS = Table(
+    name="observation_versions",
+    title="Every version of every figure",
+    description="The history behind the figures: each version a release published, including "
+    "those a correction superseded or a withdrawal ended, with the release and the reason. "
+    "Nothing is deleted, so 'as published on <date>' can be rebuilt from this table. Only in "
+    "a package made from the store.",
+    key="version_id",
+    key_type=INTEGER,
+    fields=(
+        Field("version_id", INTEGER, "Identifier of this version.", True),
+        *(
+            _RAW[name]
+            for name in (
+                "obs_id",
+                "unit_id",
+                "metric_id",
+                "value",
+                "qualifier",
+                "value_status",
+                "period_label",
+                "period_start",
+                "period_end",
+                "financial_year",
+                "baseline_value",
+                "baseline_period_label",
+                "geography",
+                "series",
+                "source_id",
+                "page",
+                "url",
+                "note",
+            )
+        ),
+        Field("status", STRING, "current, superseded or withdrawn.", True, VERSION_STATUSES),
+        Field("release_id", INTEGER, "The release that published this version.", True),
+        Field("supersedes", INTEGER, "The version_id this one replaced, for a correction."),
+        Field("ended_by_release", INTEGER, "The release that superseded or withdrew it."),
+        Field("reason", STRING, "Why it was corrected or withdrawn."),
+        Field("supplied_by", STRING, "'unit' for management information a unit supplied."),
+        Field("published_at", DATETIME, "When its release was published (UTC)."),
+    ),
+    foreign_keys=(
+        ForeignKey("release_id", "releases", "release_id"),
+        ForeignKey("metric_id", "metrics", "metric_id"),
+        ForeignKey("source_id", "sources", "source_id"),
+    ),
+)
+
 TABLES: Mapping[str, Table] = {t.name: t for t in (UNITS, METRICS, SOURCES, OBSERVATIONS, RELEASES)}
+# Tables of the package only (not served page by page by the API).
+PACKAGE_ONLY: Mapping[str, Table] = {OBSERVATION_VERSIONS.name: OBSERVATION_VERSIONS}
 # The observation fields the data page's CSV download has, in its order (checked by a test).
 DOWNLOAD_FIELDS: tuple[str, ...] = CSV_COLUMNS
 
