@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -478,6 +478,7 @@ class Store:
         command: str,
         supplied_by: str = "",
         checked: bool = False,
+        reason: str = "",
     ) -> int:
         text_rows = as_text_rows(rows)
         if not checked:
@@ -507,6 +508,7 @@ class Store:
                 "command": command,
                 "source_file": source_file,
                 "sha256": sha256,
+                "reason": reason,
             },
         ).scalar_one()
         records, added, changed = [], 0, 0
@@ -547,6 +549,7 @@ class Store:
         by: str,
         command: str,
         supplied_by: str = "",
+        reason: str = "",
     ) -> int:
         """Check `rows` completely (DataError lists every problem; nothing is stored), then
         keep them as a pending release for review; returns its id."""
@@ -559,6 +562,7 @@ class Store:
                 by=by,
                 command=command,
                 supplied_by=supplied_by,
+                reason=reason,
             )
 
     def preview(self, release_id: int) -> pd.DataFrame:
@@ -696,20 +700,65 @@ class Store:
             self._bump(connection, now)
         return len(ids)
 
-    def load(self, path: Path, *, by: str, command: str) -> int:
+    def check(self, rows: pd.DataFrame, source_file: str) -> pd.DataFrame:
+        """The rows as text if they pass every rule against the store's units, metrics and
+        sources; else DataError listing every problem (file, row, column, rule)."""
+        text_rows = as_text_rows(rows)
+        with self._reading() as connection:
+            reference = self._reference(connection)
+        problems = check_rows(text_rows, source_file, **reference)
+        if problems:
+            raise DataError(problems)
+        return text_rows
+
+    def load(
+        self,
+        path: Path,
+        *,
+        by: str,
+        command: str,
+        on_checked: Callable[[int], None] | None = None,
+    ) -> int:
         """Check a whole observation CSV, then stage and publish it in one transaction."""
         rows = read_observation_file(path)
         return self.load_rows(
-            rows, source_file=str(path), sha256=file_sha256(path), by=by, command=command
+            rows,
+            source_file=str(path),
+            sha256=file_sha256(path),
+            by=by,
+            command=command,
+            on_checked=on_checked,
         )
 
     def load_rows(
-        self, rows: pd.DataFrame, *, source_file: str, sha256: str, by: str, command: str
+        self,
+        rows: pd.DataFrame,
+        *,
+        source_file: str,
+        sha256: str,
+        by: str,
+        command: str,
+        on_checked: Callable[[int], None] | None = None,
+        reason: str = "",
     ) -> int:
-        """Stage and publish `rows` in one transaction: all of them or, on any problem, none."""
+        """Stage and publish `rows` in one transaction: all of them or, on any problem, none.
+
+        The rows are checked before the transaction starts (a long check must not hold the
+        write lock); `on_checked(n)` is told when the writing begins.
+        """
+        text_rows = self.check(rows, source_file)
+        if on_checked is not None:
+            on_checked(len(text_rows))
         with self._writing() as connection:
             release_id = self._stage(
-                connection, rows, source_file=source_file, sha256=sha256, by=by, command=command
+                connection,
+                text_rows,
+                source_file=source_file,
+                sha256=sha256,
+                by=by,
+                command=command,
+                checked=True,
+                reason=reason,
             )
             self._publish(connection, release_id, by)
         return release_id
