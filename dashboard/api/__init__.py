@@ -7,19 +7,23 @@ the views. Each request reads the store's attributes once and works on those fra
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import flask
+import pandas as pd
 
 from dashboard.api import http
 from dashboard.api.datapackage import package_zip, store_history
 from dashboard.api.openapi import PREFIX, openapi_document
 from dashboard.api.query import Query, QueryError, encode_cursor, parse_query
-from dashboard.api.rows import BY_NAME, filtered, find_row, known_values, page_of
+from dashboard.api.rows import BY_NAME, filtered, find_row, known_values, page_of, prepared
 from dashboard.api.tables import Table, records
 from dashboard.cache import data_fingerprint
+from dashboard.config import PROJECT_ROOT
+from dashboard.serving import code_fingerprint
 
 LICENCE = (
     "Official figures: Open Government Licence v3.0. Other figures: facts cited to the source "
@@ -83,10 +87,39 @@ def _links(table: Table, page: Any, query: Query) -> dict[str, Any]:
     return links
 
 
+@dataclass
+class _Prepared:
+    """Each table narrowed and sorted once per data version (a few kept), not per request."""
+
+    frames: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    keep: int = 20
+
+    def get(self, store: Any, table: Table, token: str) -> pd.DataFrame:
+        key = (table.name, token)
+        with self.lock:
+            found = self.frames.get(key)
+        if found is None:
+            found = prepared(store, table)
+            with self.lock:
+                if len(self.frames) >= self.keep:
+                    self.frames.clear()
+                self.frames[key] = found
+        return found
+
+
+def answer_tag(code: str, token: str, request: str, query: Query, csv: bool) -> str:
+    """The ETag of a table answer: what it is a pure function of."""
+    text = f"{code}|{token}|{request}|{query!r}|{'csv' if csv else 'json'}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def api_blueprint(store: Any) -> flask.Blueprint:
     """The /api/v1 routes over `store`."""
     api = flask.Blueprint("api_v1", __name__, url_prefix=PREFIX)
     memo = _PackageMemo()
+    tables = _Prepared()
+    code = code_fingerprint(PROJECT_ROOT)
 
     def list_rows(name: str) -> flask.Response:
         endpoint = BY_NAME[name]
@@ -94,7 +127,16 @@ def api_blueprint(store: Any) -> flask.Blueprint:
         pairs = list(flask.request.args.items(multi=True))
         try:
             query = parse_query(pairs, endpoint.filters, known_values(store, endpoint))
-            page = page_of(filtered(store, endpoint, query), table, query)
+        except QueryError as error:
+            return http.error(400, "The query was not understood.", error.problems)
+        token = data_fingerprint(store)
+        as_csv = http.wants_csv(query.format, flask.request)
+        etag = answer_tag(code, token, name, query, as_csv)
+        unchanged = http.not_modified(etag)
+        if unchanged is not None:
+            return unchanged
+        try:
+            page = page_of(filtered(tables.get(store, table, token), endpoint, query), table, query)
         except QueryError as error:
             return http.error(400, "The query was not understood.", error.problems)
         rows = records(table, page.rows)
@@ -105,11 +147,11 @@ def api_blueprint(store: Any) -> flask.Blueprint:
             headers["X-Data-Version"] = str(version)
         if links["next"]:
             headers["Link"] = f'<{links["next"]}>; rel="next"'
-        if http.wants_csv(query.format, flask.request):
+        if as_csv:
             text = http.frame_csv(table, page.rows, rows)
-            return http.csv_answer(text, f"{table.name}.csv", headers)
+            return http.csv_answer(text, f"{table.name}.csv", headers, etag)
         payload = {"data": rows, "meta": _meta(table, page, query, store), "links": links}
-        return http.json_answer(payload, headers)
+        return http.json_answer(payload, headers, etag)
 
     def one_row(name: str, key: str) -> flask.Response:
         endpoint = BY_NAME[name]

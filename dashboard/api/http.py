@@ -1,9 +1,11 @@
 """How the API answers over HTTP: JSON or CSV, ETags and 304s, cache and CORS headers, errors.
 
-Why the ETag is a hash of the body: it is then right whatever changed (a release, a code
-change, another worker's copy of the data), and two workers or replicas holding the same
-data give the same ETag. flask-compress appends ':gzip' (or another coding) to it, so the
-comparison ignores such a suffix.
+The ETag of a table answer names what the answer is a pure function of: the data (its
+version), the code, and the parsed request (see dashboard.api), so a revalidation is answered
+without building the body, and every worker or replica holding the same data and code gives
+the same ETag. Other answers (the package, the OpenAPI document) hash their body.
+flask-compress appends ':gzip' (or another coding) to an ETag, so the comparison ignores such
+a suffix.
 """
 
 from __future__ import annotations
@@ -95,15 +97,27 @@ def with_headers(response: flask.Response) -> flask.Response:
     return response
 
 
+def not_modified(etag: str) -> flask.Response | None:
+    """A 304 when the request's If-None-Match names `etag`, else None."""
+    sent = flask.request.headers.get("If-None-Match", "")
+    if sent and _matches(sent, etag):
+        response = flask.Response(status=304)
+        response.set_etag(etag)
+        return with_headers(response)
+    return None
+
+
 def answer(
     body: bytes,
     mimetype: str,
     *,
     filename: str | None = None,
     headers: Mapping[str, str] | None = None,
+    etag: str | None = None,
 ) -> flask.Response:
-    """A 200 with an ETag, or a 304 when the client holds this very body already."""
-    etag = etag_of(body)
+    """A 200 with an ETag (by default a hash of the body), or a 304 when the client holds
+    this very answer already."""
+    etag = etag or etag_of(body)
     request = flask.request
     sent = request.headers.get("If-None-Match", "")
     if sent and _matches(sent, etag):
@@ -118,15 +132,17 @@ def answer(
     return with_headers(response)
 
 
-def json_answer(payload: Any, headers: Mapping[str, str] | None = None) -> flask.Response:
+def json_answer(
+    payload: Any, headers: Mapping[str, str] | None = None, etag: str | None = None
+) -> flask.Response:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return answer(text.encode("utf-8"), JSON_TYPE, headers=headers)
+    return answer(text.encode("utf-8"), JSON_TYPE, headers=headers, etag=etag)
 
 
 def csv_answer(
-    text: str, filename: str, headers: Mapping[str, str] | None = None
+    text: str, filename: str, headers: Mapping[str, str] | None = None, etag: str | None = None
 ) -> flask.Response:
-    response = answer(text.encode("utf-8"), CSV_TYPE, filename=filename, headers=headers)
+    response = answer(text.encode("utf-8"), CSV_TYPE, filename=filename, headers=headers, etag=etag)
     if response.status_code == 200:
         response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
     return response

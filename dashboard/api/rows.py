@@ -108,10 +108,16 @@ def known_values(store: Any, endpoint: Endpoint) -> dict[str, Collection[str]]:
     return known
 
 
-def filtered(store: Any, endpoint: Endpoint, query: Query) -> pd.DataFrame:
-    """The endpoint's rows that match the query's filters, in key order."""
-    table = endpoint.table
+def prepared(store: Any, table: Table) -> pd.DataFrame:
+    """The table narrowed to its declared fields and sorted by key (the order cursors page
+    through); filters keep this order."""
     frame = frame_of(store, table)
+    return sort_by_key(frame[[f.name for f in table.fields_of(frame)]], table)
+
+
+def filtered(frame: pd.DataFrame, endpoint: Endpoint, query: Query) -> pd.DataFrame:
+    """The rows of a prepared table that match the query's filters, in key order."""
+    table = endpoint.table
     if table is OBSERVATIONS:
         years = query.values("year")
         common = {
@@ -122,9 +128,10 @@ def filtered(store: Any, endpoint: Endpoint, query: Query) -> pd.DataFrame:
         if years:
             # One year at a time through the views' own rule, so a figure is in the API for a
             # year exactly when the dashboard shows it for that year.
-            parts = [observations_for(frame, year=year, **common) for year in years]
-            frame = pd.concat(parts)
-            frame = frame.loc[~frame.index.duplicated()]
+            chosen = set().union(
+                *(observations_for(frame, year=year, **common).index for year in years)
+            )
+            frame = frame.loc[frame.index.isin(chosen)]
         else:
             frame = observations_for(frame, **common)
         releases = query.values("release")
@@ -137,7 +144,7 @@ def filtered(store: Any, endpoint: Endpoint, query: Query) -> pd.DataFrame:
         frame = frame.loc[frame["category"].isin(query.values("category"))]
     if query.values("status") and "status" in frame:
         frame = frame.loc[frame["status"].isin(query.values("status"))]
-    return sort_by_key(frame, table)
+    return frame
 
 
 def sort_by_key(frame: pd.DataFrame, table: Table) -> pd.DataFrame:

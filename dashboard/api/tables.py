@@ -400,13 +400,24 @@ def json_value(value: Any, kind: str) -> Any:
     return str(value)
 
 
+def column_values(column: pd.Series, kind: str) -> list[Any]:
+    """A whole column as JSON values (what `json_value` gives each cell, column at a time)."""
+    missing = column.isna().to_numpy()
+    values = column.to_numpy(dtype=object)
+    if kind == STRING:
+        return [
+            None if gone or value == "" else str(value)
+            for gone, value in zip(missing, values, strict=True)
+        ]
+    return [
+        None if gone else json_value(value, kind)
+        for gone, value in zip(missing, values, strict=True)
+    ]
+
+
 def records(table: Table, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The frame's rows as JSON-ready dicts of the table's fields."""
     fields = table.fields_of(frame)
-    columns = [
-        frame[f.name] if f.name in frame else pd.Series(pd.NA, index=frame.index) for f in fields
-    ]
-    return [
-        {f.name: json_value(cell, f.type) for f, cell in zip(fields, row, strict=True)}
-        for row in zip(*columns, strict=True)
-    ] if fields else []  # fmt: skip
+    names = [f.name for f in fields]
+    columns = [column_values(frame[f.name], f.type) for f in fields]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
