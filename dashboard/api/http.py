@@ -23,7 +23,7 @@ import pandas as pd
 
 from dashboard.api.query import Problem
 from dashboard.api.tables import Table
-from dashboard.export import spreadsheet_value
+from dashboard.export import neutralise, spreadsheet_value
 
 JSON_TYPE = "application/json"
 CSV_TYPE = "text/csv"
@@ -64,13 +64,23 @@ def csv_cell(value: Any) -> str:
     return str(cell)
 
 
+def _record_cell(value: Any) -> str:
+    """A JSON value of a record (None, bool, int, float or str) as its CSV text."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)
+    return csv_cell(value)
+
+
 def csv_text(names: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     """Rows (JSON records) as CSV with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
-    for row in rows:
-        writer.writerow([csv_cell(row.get(name)) for name in names])
+    writer.writerows([_record_cell(row.get(name)) for name in names] for row in rows)
     return buffer.getvalue()
 
 
