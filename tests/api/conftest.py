@@ -8,6 +8,9 @@ from dashboard.config import Settings
 from dashboard.datastore import DataStore
 from dashboard.factory import create_app
 
+# The store tests' throw-away PostgreSQL server (one per session), for the API's store tests.
+from tests.store.conftest import postgres_server  # noqa: F401
+
 
 @pytest.fixture(scope="package")
 def api_app(real_store: DataStore):

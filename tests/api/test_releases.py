@@ -1,4 +1,4 @@
-"""The API over the real store (SQLite in a temporary folder): releases, the release filter,
+"""The API over the real store, on SQLite and on PostgreSQL: releases, the release filter,
 and a load or withdrawal showing in the API without a restart."""
 
 from __future__ import annotations
@@ -20,11 +20,16 @@ from dashboard.store.live import LiveStore
 DATA_DIR = PROJECT_ROOT / "data"
 
 
-@pytest.fixture(scope="module")
-def sql_store(tmp_path_factory) -> Store:
-    folder = tmp_path_factory.mktemp("store")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def sql_store(request, tmp_path_factory) -> Store:
+    """The real data in each kind of database (PostgreSQL: the store tests' throw-away
+    server)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'vru.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
     geo = Settings.defaults().geo_dir / BOUNDARY_FILE
-    store = Store(f"sqlite:///{folder / 'vru.sqlite'}", data_dir=DATA_DIR, geo_path=geo)
+    store = Store(url, data_dir=DATA_DIR, geo_path=geo)
     store.ensure_ready()
     return store
 
