@@ -87,3 +87,18 @@ def test_the_parser_only_ever_accepts_known_values(real_store, pairs):
     assert 1 <= query.limit <= MAX_LIMIT and query.offset >= 0
     sent = {name for name, _ in pairs}
     assert sent <= {*known, "limit", "offset", "cursor", "format"}
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    endpoint=st.sampled_from(sorted(BY_NAME)),
+    key=st.one_of(
+        st.text(max_size=60), st.sampled_from(["kent", "1", "..", "%00", "a/b", "x" * 500])
+    ),
+)
+def test_any_key_in_the_path_gets_a_row_or_a_json_404(client, endpoint, key):
+    response = client.get(f"/api/v1/{endpoint}/{quote(key, safe='', errors='surrogatepass')}")
+    assert response.status_code in (200, 404), (key, response.status_code)
+    assert response.mimetype == "application/json"
