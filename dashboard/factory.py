@@ -29,6 +29,7 @@ from callbacks import (
     units,
 )
 from dashboard import limits, security, serving
+from dashboard.api import install_api
 from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS, charts_for_view
 from dashboard.config import PROJECT_ROOT, Settings
@@ -245,6 +246,8 @@ def create_app(
     charts.register(app, store, cache=cache)
     exports.register(app, store, cache=cache)
     embed.register(app, store, cache=cache)
+    # The open data API (/api/v1) reads the same store as the views.
+    install_api(app.server, store)
     # Last: the policy's script hashes must cover every clientside callback registered above.
     security.install_security_headers(
         app, pages=routing.view_pages(store), unit_ids=store.unit_ids, https=settings.https

@@ -128,6 +128,25 @@ def sources_table(rows: Sequence[Mapping[str, object]]) -> dbc.Table:
     )
 
 
+DATAPACKAGE_URL = "/api/v1/datapackage.zip"
+API_DOCS_URL = "/api/v1/openapi.json"
+
+
+def open_data_links() -> html.P:
+    """Everything at once, and the API, for people who want more than the filtered rows."""
+    return html.P(
+        [
+            "Everything at once: ",
+            html.A("every table as a Data Package (ZIP of CSV files)", href=DATAPACKAGE_URL),
+            ", or read the figures from the ",
+            html.A("open data API (OpenAPI description)", href=API_DOCS_URL),
+            ". Official figures are under the Open Government Licence v3.0; every other figure "
+            "is cited to its source.",
+        ],
+        className="small no-print",
+    )
+
+
 def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
     """Every figure in a grid that follows the unit and year filters, then the sources list."""
     return html.Div(
@@ -159,6 +178,7 @@ def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
                         ],
                         className="d-flex flex-wrap align-items-center gap-2 mb-2",
                     ),
+                    open_data_links(),
                     # Keeps the grid's room while its script loads (no layout shift).
                     html.Div(observations_grid(), className="grid-box"),
                 ],
