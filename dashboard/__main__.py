@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="ons-population only: the mid-year of an 'All ages' table whose title was lost",
     )
+    from dashboard.auth import cli as users_cli
+
+    users_cli.add_parser(commands)
     commands.add_parser(
         "build-data",
         help="rebuild data/official/ and data/observations_official.csv from data/raw/",
@@ -294,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_import(args)
     if args.command == "build-data":
         return run_build_data()
+    if args.command == "users":
+        from dashboard.auth import cli as users_cli
+
+        return users_cli.run(args)
     try:
         check_names(args)
     except UsageError as error:

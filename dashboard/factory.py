@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from importlib import resources
+from typing import Any
 
 import dash
 from flask import Response
@@ -25,6 +26,7 @@ from callbacks import (
     units,
 )
 from dashboard import limits, security, serving
+from dashboard.auth import web as editor_web
 from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS, charts_for_view
 from dashboard.config import PROJECT_ROOT, Settings
@@ -107,8 +109,13 @@ def _measure_options() -> list[dict[str, str]]:
     return [{"label": m.label, "value": m.measure_id} for m in MEASURES]
 
 
-def create_app(settings: Settings | None = None, store: DataStore | None = None) -> dash.Dash:
-    """A ready-to-serve app; data is loaded (and validated) here unless a store is given."""
+def create_app(
+    settings: Settings | None = None, store: DataStore | None = None, figures: Any = None
+) -> dash.Dash:
+    """A ready-to-serve app; data is loaded (and validated) here unless a store is given.
+
+    `figures` is the database store (dashboard.store.Store) the editor pages write to; made
+    from the settings when sign-in is switched on and none is given."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     limits.install_rate_limit()
@@ -185,6 +192,12 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     charts.register(app, store, cache=cache)
     exports.register(app, store, cache=cache)
     embed.register(app, store, cache=cache)
+    # Editors: sign-in, upload, review, admin (Flask routes; off without VRU_SECRET_KEY).
+    if settings.secret_key and figures is None:
+        from dashboard.store import Store
+
+        figures = Store.from_settings(settings)
+    editor_web.register(app.server, settings, figures)
     # Last: the policy's script hashes must cover every clientside callback registered above.
     security.install_security_headers(
         app, pages=routing.view_pages(store), unit_ids=store.unit_ids, https=settings.https
