@@ -23,6 +23,7 @@ from dashboard.datastore import DataError, DataStore, load_store
 from dashboard.geography import BOUNDARY_PATH
 from dashboard.measures import DEFAULT_MEASURE, MEASURE_IDS
 from dashboard.selection import Selection
+from dashboard.store import cli as store_cli
 
 PROG = "python -m dashboard"
 EXIT_USAGE = 2  # a bad argument, as argparse itself uses
@@ -60,7 +61,7 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The two commands and their options (also what `--help` prints)."""
+    """The commands and their options (also what `--help` prints)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Export the VRU dashboard's charts for briefings, or import official tables.",
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="ons-population only: the mid-year of an 'All ages' table whose title was lost",
     )
+    store_cli.add_commands(commands)
     from dashboard.auth import cli as users_cli
 
     users_cli.add_parser(commands)
@@ -297,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_import(args)
     if args.command == "build-data":
         return run_build_data()
+    if args.command in store_cli.STORE_COMMANDS:
+        return store_cli.run(args)
     if args.command == "users":
         from dashboard.auth import cli as users_cli
 

@@ -13,11 +13,12 @@ has always read from the files (see dashboard/datastore.py), built from one tran
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from dashboard.datastore import (
     read_tables,
 )
 from dashboard.geography import load_boundaries
+from dashboard.revisions import FILENAME as REVISIONS_FILE
 from dashboard.revisions import load_revisions
 from dashboard.store import migrate
 from dashboard.store.loading import as_text_rows, check_rows, file_sha256, read_observation_file
@@ -91,11 +93,19 @@ def _now() -> dt.datetime:
 
 
 def database_url(settings: Settings) -> str:
-    """VRU_DATABASE_URL, else a SQLite file in VRU_STORE_DIR (created when missing)."""
+    """VRU_DATABASE_URL, else a SQLite file in VRU_STORE_DIR (created when missing).
+
+    A data folder other than the default gets a SQLite file of its own (named after a hash of
+    its path), so pointing VRU_DATA_DIR at another folder never mixes two sets of tables.
+    """
     if settings.database_url:
         return settings.database_url
     settings.store_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{settings.store_dir / SQLITE_FILE}"
+    name = SQLITE_FILE
+    if settings.data_dir.resolve() != Settings.defaults().data_dir.resolve():
+        tag = hashlib.sha256(str(settings.data_dir.resolve()).encode()).hexdigest()[:10]
+        name = f"vru-{tag}.sqlite"
+    return f"sqlite:///{settings.store_dir / name}"
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -198,72 +208,126 @@ class Store:
         with self._reading() as connection:
             return connection.execute(select(func.count()).select_from(Release)).scalar_one() > 0
 
-    def seed(self, data_dir: Path | None = None, *, by: str = "system") -> int | None:
-        """Fill an empty store from the bundled tables (checked as at start-up); the release
-        id, or None when the store holds data already (seeding twice is harmless)."""
+    def bundle_hash(self, data_dir: Path | None = None) -> str:
+        """SHA-256 of each bundled file (tables and revisions log), to notice a changed bundle."""
         data_dir = data_dir or self.data_dir
+        names = [spec.filename for spec in schema.TABLES]
+        names += [schema.OFFICIAL_OBSERVATIONS.filename, REVISIONS_FILE]
+        return " ".join(
+            f"{name}:{file_sha256(data_dir / name)}"
+            for name in names
+            if (data_dir / name).is_file()
+        )
+
+    def seed(self, data_dir: Path | None = None, *, by: str = "system") -> int | None:
+        """Load the bundled tables of `data_dir` (checked whole, as at start-up) when they
+        differ from what the store last took from them: the first time, everything; after a
+        `git pull` with new data, the changes, as a release of their own. Rows gone from the
+        bundle are withdrawn, not deleted. Returns the release id, or None when unchanged."""
+        data_dir = data_dir or self.data_dir
+        bundle = self.bundle_hash(data_dir)
+        with self._reading() as connection:
+            last = connection.execute(
+                select(Release.sha256)
+                .where(Release.command == SEED_COMMAND)
+                .order_by(Release.release_id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+        if last == bundle:
+            return None
         tables = read_tables(data_dir)
         notes = load_revisions(data_dir)
-        files = [data_dir / schema.OBSERVATIONS.filename]
-        official = data_dir / schema.OFFICIAL_OBSERVATIONS.filename
-        if official.is_file():
-            files.append(official)
         with self._writing() as connection:
-            if connection.execute(select(func.count()).select_from(Release)).scalar_one():
+            last = connection.execute(
+                select(Release.sha256)
+                .where(Release.command == SEED_COMMAND)
+                .order_by(Release.release_id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if last == bundle:  # another process did it while this one was checking
                 return None
             for model, fields, name in (
                 (Unit, UNIT_FIELDS, "units"),
                 (Metric, METRIC_FIELDS, "metrics"),
                 (Source, SOURCE_FIELDS, "sources"),
             ):
-                frame = tables[name]
-                records = [
-                    {**{f: str(row[f]) for f in fields if f in frame.columns}, "position": i}
-                    for i, row in enumerate(frame.to_dict("records"))
-                ]
-                connection.execute(insert(model), records)
-            now = _now()
-            release_id = connection.execute(
-                insert(Release).returning(Release.release_id),
-                {
-                    "status": RELEASE_PUBLISHED,
-                    "created_at": now,
-                    "created_by": by,
-                    "command": SEED_COMMAND,
-                    "source_file": " + ".join(f"{data_dir.name}/{f.name}" for f in files),
-                    "sha256": " ".join(file_sha256(f) for f in files),
-                    "rows_added": len(tables["observations"]),
-                    "reason": "The bundled tables, loaded when the store was created.",
-                    "published_at": now,
-                    "published_by": by,
-                },
-            ).scalar_one()
-            rows = as_text_rows(tables["observations"])
-            connection.execute(
-                insert(Observation),
-                [
-                    {**row, "position": i, "status": CURRENT, "release_id": release_id}
-                    for i, row in enumerate(rows.to_dict("records"))
-                ],
-            )
-            if len(notes):
-                connection.execute(
-                    insert(RevisionNote),
-                    [
-                        {"date": r["date"], "change": r["change"], "reason": r["reason"]}
-                        for r in notes.iloc[::-1].to_dict("records")
-                    ],
+                _replace_reference(connection, model, fields, tables[name])
+            bundled = select(Release.release_id).where(Release.command == SEED_COMMAND)
+            # Only what changed in the bundle since it was last taken: a figure corrected by a
+            # later load stays corrected while its bundled row is unchanged.
+            before = {
+                row[0]: tuple(row[1:])
+                for row in connection.execute(
+                    select(*_columns(OBSERVATION_FIELDS))
+                    .where(Observation.release_id.in_(bundled))
+                    .order_by(Observation.version_id)
                 )
-            self._bump(connection, now)
-        log.info("seeded the store from %s (release %d)", data_dir, release_id)
+            }
+            rows = as_text_rows(tables["observations"])
+            changed = [
+                before.get(row[0]) != tuple(row[1:])
+                for row in rows.itertuples(index=False, name=None)
+            ]
+            release_id = self._stage(
+                connection,
+                rows.loc[changed],
+                source_file=f"{data_dir.name}/ (bundled tables)",
+                sha256=bundle,
+                by=by,
+                command=SEED_COMMAND,
+                checked=True,
+            )
+            kept = set(rows["obs_id"])
+            gone = [
+                version
+                for version, obs_id in connection.execute(
+                    select(Observation.version_id, Observation.obs_id).where(
+                        Observation.status == CURRENT, Observation.release_id.in_(bundled)
+                    )
+                )
+                if obs_id not in kept
+            ]
+            self._publish(connection, release_id, by)
+            if gone:
+                connection.execute(
+                    update(Observation)
+                    .where(Observation.version_id.in_(gone))
+                    .values(
+                        status=WITHDRAWN,
+                        reason="removed from the bundled tables",
+                        ended_by_release=release_id,
+                    )
+                )
+                connection.execute(
+                    update(Release)
+                    .where(Release.release_id == release_id)
+                    .values(rows_withdrawn=len(gone))
+                )
+            known = {
+                (d, c)
+                for d, c in connection.execute(select(RevisionNote.date, RevisionNote.change))
+            }
+            fresh = [
+                {"date": r["date"], "change": r["change"], "reason": r["reason"]}
+                for r in notes.iloc[::-1].to_dict("records")
+                if (r["date"], r["change"]) not in known
+            ]
+            if fresh:
+                connection.execute(insert(RevisionNote), fresh)
+            connection.execute(
+                update(Release)
+                .where(Release.release_id == release_id)
+                .values(reason="The bundled tables of the data folder.")
+            )
+        log.info("loaded the bundled tables of %s (release %d)", data_dir, release_id)
         return release_id
 
     def ensure_ready(self) -> None:
-        """What the app does on start: migrate, and seed an empty store from data/."""
+        """What the app does on start: migrate, then take the bundled tables if they changed
+        (the first time: all of them). Cheap when nothing changed: one hash of the files."""
         if not self.is_current_schema():
             self.upgrade()
-        if not self.is_seeded():
-            self.seed()
+        self.seed()
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -413,11 +477,14 @@ class Store:
         by: str,
         command: str,
         supplied_by: str = "",
+        checked: bool = False,
+        reason: str = "",
     ) -> int:
         text_rows = as_text_rows(rows)
-        problems = check_rows(text_rows, source_file, **self._reference(connection))
-        if problems:
-            raise DataError(problems)
+        if not checked:
+            problems = check_rows(text_rows, source_file, **self._reference(connection))
+            if problems:
+                raise DataError(problems)
         wanted = set(text_rows["obs_id"])
         columns = (Observation.version_id, Observation.position, *_columns(OBSERVATION_FIELDS))
         current = {
@@ -441,6 +508,7 @@ class Store:
                 "command": command,
                 "source_file": source_file,
                 "sha256": sha256,
+                "reason": reason,
             },
         ).scalar_one()
         records, added, changed = [], 0, 0
@@ -481,6 +549,7 @@ class Store:
         by: str,
         command: str,
         supplied_by: str = "",
+        reason: str = "",
     ) -> int:
         """Check `rows` completely (DataError lists every problem; nothing is stored), then
         keep them as a pending release for review; returns its id."""
@@ -493,6 +562,7 @@ class Store:
                 by=by,
                 command=command,
                 supplied_by=supplied_by,
+                reason=reason,
             )
 
     def preview(self, release_id: int) -> pd.DataFrame:
@@ -519,18 +589,18 @@ class Store:
         merged["change"] = ["new" if pd.isna(s) else "correction" for s in merged["supersedes"]]
         return merged.drop(columns=["old_version_id"])
 
-    def _release(self, connection: Connection, release_id: int) -> Release:
+    def _release_status(self, connection: Connection, release_id: int) -> str:
         found = connection.execute(
-            select(Release).where(Release.release_id == release_id)
+            select(Release.status).where(Release.release_id == release_id)
         ).scalar_one_or_none()
         if found is None:
             raise StoreError(f"there is no release {release_id}")
-        return found
+        return str(found)
 
     def _publish(self, connection: Connection, release_id: int, by: str) -> None:
-        release = self._release(connection, release_id)
-        if release.status != RELEASE_PENDING:
-            raise StoreError(f"release {release_id} is {release.status}, not pending")
+        status = self._release_status(connection, release_id)
+        if status != RELEASE_PENDING:
+            raise StoreError(f"release {release_id} is {status}, not pending")
         now = _now()
         pending = connection.execute(
             select(Observation.version_id, Observation.obs_id).where(
@@ -567,9 +637,9 @@ class Store:
     def reject(self, release_id: int, *, by: str, reason: str) -> None:
         """Refuse a pending release: its rows are kept, marked rejected, never shown."""
         with self._writing() as connection:
-            release = self._release(connection, release_id)
-            if release.status != RELEASE_PENDING:
-                raise StoreError(f"release {release_id} is {release.status}, not pending")
+            status = self._release_status(connection, release_id)
+            if status != RELEASE_PENDING:
+                raise StoreError(f"release {release_id} is {status}, not pending")
             connection.execute(
                 update(Observation)
                 .where(Observation.release_id == release_id, Observation.status == PENDING)
@@ -589,9 +659,9 @@ class Store:
         if not reason.strip():
             raise StoreError("a withdrawal needs a reason")
         with self._writing() as connection:
-            release = self._release(connection, release_id)
-            if release.status != RELEASE_PUBLISHED:
-                raise StoreError(f"release {release_id} is {release.status}, not published")
+            status = self._release_status(connection, release_id)
+            if status != RELEASE_PUBLISHED:
+                raise StoreError(f"release {release_id} is {status}, not published")
             shown = connection.execute(
                 select(Observation.version_id, Observation.supersedes).where(
                     Observation.release_id == release_id, Observation.status == CURRENT
@@ -630,20 +700,65 @@ class Store:
             self._bump(connection, now)
         return len(ids)
 
-    def load(self, path: Path, *, by: str, command: str) -> int:
+    def check(self, rows: pd.DataFrame, source_file: str) -> pd.DataFrame:
+        """The rows as text if they pass every rule against the store's units, metrics and
+        sources; else DataError listing every problem (file, row, column, rule)."""
+        text_rows = as_text_rows(rows)
+        with self._reading() as connection:
+            reference = self._reference(connection)
+        problems = check_rows(text_rows, source_file, **reference)
+        if problems:
+            raise DataError(problems)
+        return text_rows
+
+    def load(
+        self,
+        path: Path,
+        *,
+        by: str,
+        command: str,
+        on_checked: Callable[[int], None] | None = None,
+    ) -> int:
         """Check a whole observation CSV, then stage and publish it in one transaction."""
         rows = read_observation_file(path)
         return self.load_rows(
-            rows, source_file=str(path), sha256=file_sha256(path), by=by, command=command
+            rows,
+            source_file=str(path),
+            sha256=file_sha256(path),
+            by=by,
+            command=command,
+            on_checked=on_checked,
         )
 
     def load_rows(
-        self, rows: pd.DataFrame, *, source_file: str, sha256: str, by: str, command: str
+        self,
+        rows: pd.DataFrame,
+        *,
+        source_file: str,
+        sha256: str,
+        by: str,
+        command: str,
+        on_checked: Callable[[int], None] | None = None,
+        reason: str = "",
     ) -> int:
-        """Stage and publish `rows` in one transaction: all of them or, on any problem, none."""
+        """Stage and publish `rows` in one transaction: all of them or, on any problem, none.
+
+        The rows are checked before the transaction starts (a long check must not hold the
+        write lock); `on_checked(n)` is told when the writing begins.
+        """
+        text_rows = self.check(rows, source_file)
+        if on_checked is not None:
+            on_checked(len(text_rows))
         with self._writing() as connection:
             release_id = self._stage(
-                connection, rows, source_file=source_file, sha256=sha256, by=by, command=command
+                connection,
+                text_rows,
+                source_file=source_file,
+                sha256=sha256,
+                by=by,
+                command=command,
+                checked=True,
+                reason=reason,
             )
             self._publish(connection, release_id, by)
         return release_id
@@ -662,6 +777,25 @@ class Store:
             )
 
 
+def _replace_reference(
+    connection: Connection, model: Any, fields: Sequence[str], frame: pd.DataFrame
+) -> None:
+    """Make a reference table (units, metrics, sources) hold the bundle's rows, in its order.
+
+    Rows are updated or added, never deleted: old observations may still name them.
+    """
+    key = fields[0]
+    existing = {row[0] for row in connection.execute(select(getattr(model, key)))}
+    for position, row in enumerate(frame.to_dict("records")):
+        values = {f: str(row.get(f, "")) for f in fields} | {"position": position}
+        if values[key] in existing:
+            connection.execute(
+                update(model).where(getattr(model, key) == values[key]).values(**values)
+            )
+        else:
+            connection.execute(insert(model), values)
+
+
 def _columns(fields: Sequence[str]) -> list[Any]:
     return [getattr(Observation, f) for f in fields]
 
@@ -677,13 +811,16 @@ def _frame(connection: Connection, model: Any, fields: Sequence[str], *where: An
 
 def revisions_log(notes: pd.DataFrame, releases: pd.DataFrame) -> pd.DataFrame:
     """What users read as the revisions log (date, change, reason), newest first: the notes
-    kept before the store, and every release after the first seed with what it did."""
+    kept before the store, and every release after the first with what it did."""
     entries = [
         {"date": n["date"], "change": n["change"], "reason": n["reason"]}
         for n in notes.to_dict("records")
     ]
+    first = releases["release_id"].min() if len(releases) else None
     for r in releases.iloc[::-1].to_dict("records"):
-        if r["command"] == SEED_COMMAND or pd.isna(r["published_at"]):
+        # The first load of the bundled tables is where the store starts, not a change.
+        initial = r["release_id"] == first and r["command"] == SEED_COMMAND
+        if initial or pd.isna(r["published_at"]):
             continue
         entries.append(
             {
