@@ -40,6 +40,8 @@ SESSION_KEY = "auth"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 COOKIE_NAME = "vru_session"
+# How a publisher is named in the public release records (the audit log names the person).
+PUBLIC_PUBLISHER = "publisher"
 PROTECTED_PATHS = ("/upload", "/review", "/admin", "/logout")
 GENERIC_FAILURE = (
     "Sign-in failed: the name or password is wrong, or sign-in is paused after repeated "
@@ -426,7 +428,9 @@ def upload_submit(principal: Principal) -> flask.Response:
             rows,
             source_file=str(data["file"]),
             sha256=uploads.sha256(data["csv"]),
-            by=principal.username,
+            # Releases are public (the Revisions page): they name the role, not the person;
+            # the audit log, read only by admins, keeps who it was.
+            by=f"editor of {unit_id}",
             command="upload",
             supplied_by=uploads.SUPPLIED_BY_UNIT,
         )
@@ -472,13 +476,13 @@ def _release_action(principal: Principal, release_id: int, action: str) -> flask
     reason = flask.request.form.get("reason", "").strip()[:2000]
     try:
         if action == "publish":
-            figures.publish(release_id, by=principal.username)
+            figures.publish(release_id, by=PUBLIC_PUBLISHER)
         elif not reason:
             return _refuse(422, f"To {action} a release, give the reason.")
         elif action == "reject":
-            figures.reject(release_id, by=principal.username, reason=reason)
+            figures.reject(release_id, by=PUBLIC_PUBLISHER, reason=reason)
         else:
-            figures.withdraw(release_id, by=principal.username, reason=reason)
+            figures.withdraw(release_id, by=PUBLIC_PUBLISHER, reason=reason)
     except StoreError as error:
         return _refuse(409, str(error))
     past = {"publish": "published", "reject": "rejected", "withdraw": "withdrawn"}[action]

@@ -15,7 +15,10 @@ from tests.auth.conftest import csrf_of, sign_in, token_from
 
 UNIT = "essex"
 HEADER = ",".join(uploads.TEMPLATE_COLUMNS)
-GOOD_ROW = "reach_total,2022-23,1250,exact,reported,April 2022 to March 2023,Young people in funded sessions,"
+GOOD_ROW = (
+    "reach_total,2022-23,1250,exact,reported,April 2022 to March 2023,"
+    "Young people in funded sessions,"
+)
 
 
 def _releases(figures) -> int:
@@ -79,8 +82,8 @@ def test_every_problem_is_listed_with_row_column_and_rule(real_store):
     figures, numbers = uploads.read_upload("f.csv", text.encode())
     problems = [str(p) for p in uploads.check_figures(figures, numbers, real_store, UNIT)]
     assert (
-        "row 3, column 'value': must be a number: digits and an optional decimal point, no commas, £ or %"
-        in problems
+        "row 3, column 'value': must be a number: digits and an optional decimal point, "
+        "no commas, £ or %" in problems
     )
     assert any(p.startswith("row 3, column 'qualifier': must be one of exact") for p in problems)
     assert "row 3, column 'value_status': must be reported or provisional" in problems
@@ -187,7 +190,7 @@ def test_submit_publish_and_label_a_units_figures(editors_app, client, people, f
     release = releases.sort_values("release_id").iloc[-1]
     assert (release["status"], release["created_by"], release["command"]) == (
         "pending",
-        editor,
+        f"editor of {UNIT}",
         "upload",
     )
     obs_id = f"unit-{UNIT}-reach_total-2024-25"
@@ -198,13 +201,16 @@ def test_submit_publish_and_label_a_units_figures(editors_app, client, people, f
     sign_in(reviewer, publisher)
     review = reviewer.get("/review").get_data(as_text=True)
     release_id = int(release["release_id"])
-    assert f"Release {release_id}: figures.csv by {editor}" in review
+    assert f"Release {release_id}: figures.csv by editor of {UNIT}" in review
     published = reviewer.post(f"/review/{release_id}/publish", data={"csrf_token": csrf_of(review)})
     assert published.status_code == 302
     shown = figures.snapshot().observations.set_index("obs_id").loc[obs_id]
     assert shown["supplied_by"] == "unit"
     assert shown["citation"].startswith(UNIT_SUPPLIED_LABEL)
     assert shown["value_text"] == "1,250"
+    # The public release record names roles, not people; the audit log names the people.
+    public = figures.releases().set_index("release_id").loc[release_id]
+    assert (public["created_by"], public["published_by"]) == (f"editor of {UNIT}", "publisher")
 
     # A second upload for the same measure and year supersedes it, old and new side by side.
     again = _upload(client, f"{HEADER}\n{year_row.replace('1250', '1300')}\n").get_data(
