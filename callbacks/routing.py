@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dash import Dash, Input, Output, html
 
 from dashboard import catalogue, ids, inputs, rules
+from dashboard.cache import data_fingerprint
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
@@ -50,7 +51,16 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
 
 
 def register(app: Dash, store: DataStore, contact: str = "") -> None:
-    pages = view_pages(store, contact)
+    # Rebuilt when a release changes the data (counts, revisions log), once per data version.
+    built: dict[str, dict[str, Callable[[], html.Div]]] = {}
+
+    def current_pages() -> dict[str, Callable[[], html.Div]]:
+        key = data_fingerprint(store)
+        if key not in built:
+            built.clear()
+            built[key] = view_pages(store, contact)
+        return built[key]
+
     units = store.units.set_index("unit_id", drop=False)
 
     unit_names = dict(zip(store.units["unit_id"], store.units["name"], strict=True))
@@ -70,5 +80,5 @@ def register(app: Dash, store: DataStore, contact: str = "") -> None:
             if unit_id in units.index:
                 return profile_page(units.loc[unit_id].to_dict())
             return not_found(path, f"No unit is called '{inputs.shown(unit_id)}'.")
-        page = pages.get(path)
+        page = current_pages().get(path)
         return page() if page else not_found(path)
