@@ -246,6 +246,18 @@ def read_upload(filename: str, payload: bytes) -> tuple[pd.DataFrame, list[int]]
         )
     if not body:
         raise UploadRefused([Problem(None, None, "the file has no figures under the header")])
+    widths = [
+        Problem(
+            n,
+            None,
+            f"has {len(r)} cells but the header has {len(header)}: a comma inside "
+            "a figure (1,250) or a text? Remove thousands separators; quote texts with commas",
+        )
+        for n, r in body
+        if len(r) > len(header)
+    ]
+    if widths:
+        raise UploadRefused(widths)
     positions = {c: header.index(c) for c in TEMPLATE_COLUMNS}
     records = [
         {c: (r[i].strip() if i < len(r) else "") for c, i in positions.items()} for _, r in body

@@ -138,6 +138,17 @@ def test_formula_cells_are_refused_in_csv_and_xlsx(real_store):
         ]
 
 
+def test_a_comma_inside_a_figure_is_explained():
+    try:
+        uploads.read_upload("f.csv", f"{HEADER}\n{GOOD_ROW.replace('1250', '1,250')}\n".encode())
+        raise AssertionError("accepted")
+    except uploads.UploadRefused as refused:
+        assert [str(p) for p in refused.problems] == [
+            "row 2: has 9 cells but the header has 8: a comma inside a figure (1,250) or a text? "
+            "Remove thousands separators; quote texts with commas"
+        ]
+
+
 def test_size_and_row_limits_are_stated_and_enforced():
     many = HEADER + "\n" + "\n".join([GOOD_ROW] * (uploads.MAX_ROWS + 1))
     for payload, expected in (
