@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs
+from dashboard.cache import data_fingerprint
 from dashboard.charts.headlines import headline_figures, published_totals
 from dashboard.charts.map_view import (
     MapData,
@@ -88,10 +89,21 @@ def units_after_click(
 
 
 def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> None:
-    """Wire the map; its frames are prepared here, once, unless the factory passes them in."""
-    data = map_data or prepare_map_data(store)
-    published = published_totals(store)
+    """Wire the map; its frames are prepared here, once per data version (a release makes new
+    ones on the first request after it), unless the factory passes them in."""
+    prepared: dict[str, tuple[MapData, Any]] = {}
+    if map_data is not None:
+        prepared[data_fingerprint(store)] = (map_data, published_totals(store))
     known = inputs.known_for(store)
+
+    def current() -> tuple[MapData, Any]:
+        key = data_fingerprint(store)
+        if key not in prepared:
+            prepared.clear()
+            prepared[key] = (prepare_map_data(store), published_totals(store))
+        return prepared[key]
+
+    current()
 
     def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
         """The widgets' values parsed (dashboard.inputs), with the map's own measure rule."""
@@ -108,6 +120,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
     )
     def draw_map(unit_values, year_value, measure_value, drawn):
         selection = selection_from(unit_values, year_value, measure_value)
+        data, _ = current()
         return map_figure_update(data, selection, inputs.store_data(drawn))
 
     @app.callback(
@@ -123,6 +136,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
     )
     def describe_map(unit_values, year_value, measure_value):
         selection = selection_from(unit_values, year_value, measure_value)
+        data, published = current()
         texts = data.texts_for(selection)
         headlines = [
             (h.label, h.value_text, h.detail) for h in headline_figures(data, selection, published)
@@ -152,6 +166,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
                 raise PreventUpdate
             return no_update, True, False
         selection = selection_from(unit_values, year_value, measure_value)
+        data, _ = current()
         texts = data.texts_for(selection)
         table = data_table(map_table(data.units_for(selection)), f"{texts.title}: {texts.subtitle}")
         return table, False, True
@@ -163,5 +178,5 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
         prevent_initial_call=True,
     )
     def select_clicked_unit(click_data, unit_values):
-        chosen = units_after_click(data, click_data, unit_values)
+        chosen = units_after_click(current()[0], click_data, unit_values)
         return no_update if chosen is None else chosen

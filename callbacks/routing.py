@@ -11,7 +11,7 @@ from dashboard.cache import data_fingerprint
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
-from dashboard.revisions import last_updated
+from dashboard.revisions import last_updated, revision_entries
 from layouts.accessibility import accessibility_page
 from layouts.compare import compare_page
 from layouts.data_sources import data_page, methods_page
@@ -19,6 +19,7 @@ from layouts.investment import investment_page
 from layouts.map_view import map_page
 from layouts.pages import not_found
 from layouts.profile import profile_page
+from layouts.revisions import revisions_page
 from layouts.status import quality_sections
 from layouts.trends import trends_page
 from layouts.units import units_page
@@ -32,6 +33,9 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
     sources = catalogue.source_rows(store.sources, store.observations).to_dict("records")
     counts = catalogue.method_counts(store.observations, store.sources, store.units)
     total = len(store.observations)
+    entries = revision_entries(
+        store.revisions, store.releases, store.changes, store.units, store.metrics
+    )
     quality = quality_sections(
         rules.RULES,
         store.revisions.to_dict("records"),
@@ -47,6 +51,7 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
         "/data": lambda: data_page(total, sources),
         "/methods": lambda: methods_page(counts, quality),
         "/accessibility": lambda: accessibility_page(contact),
+        "/revisions": lambda: revisions_page(entries, last_updated(store.revisions)),
     }
 
 

@@ -50,6 +50,23 @@ RELEASE_COLUMNS = (
 )
 
 
+# Every figure a release added, corrected or withdrew (the Revisions page lists them on demand).
+CHANGE_COLUMNS = (
+    "release_id",
+    "obs_id",
+    "unit_id",
+    "metric_id",
+    "value",
+    "qualifier",
+    "value_status",
+    "period_label",
+    "status",
+    "reason",
+    "old_value",
+    "old_qualifier",
+)
+
+
 class DataError(Exception):
     """The bundled or configured data cannot be used; the message says where and why."""
 
@@ -130,6 +147,8 @@ class DataStore:
     revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date"]))
     # Every load into the store (dashboard/store), newest first; empty for data read from files.
     releases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RELEASE_COLUMNS))
+    # The figures of every release after the first (text cells, old_ for what they replaced).
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
     # The store's data version (grows with every publish or withdrawal) and the token naming
     # its database; 0 and "" for data read straight from files.
     data_version: int = 0

@@ -176,6 +176,9 @@ MAP_HEADLINE_TITLE_TEXT = "map-headline-title-text"
 MAP_HEADLINE_CONTAINER = "map-headline-container"
 MAP_PROFILE_CONTAINER = "map-profile-container"
 
+# Revisions page (/revisions)
+REVISIONS_LIST_CONTAINER = "revisions-list-container"
+
 
 # Trends and investment views: notes under each chart (figures not drawn, and why)
 def trends_notes(chart: str) -> str:
@@ -185,3 +188,8 @@ def trends_notes(chart: str) -> str:
 def investment_notes(section: str) -> str:
     """Notes under an investment chart, or (section "gaps") the units without a ratio."""
     return _per_chart("investment-notes-container", section)
+
+
+def revisions_entry_heading(index: int) -> str:
+    """The heading of the index-th entry of the Revisions page (labels its section)."""
+    return f"revisions-entry-{index}-heading"

@@ -30,6 +30,7 @@ from sqlalchemy.pool import NullPool
 from dashboard import schema
 from dashboard.config import Settings
 from dashboard.datastore import (
+    CHANGE_COLUMNS,
     RELEASE_COLUMNS,
     DataError,
     DataStore,
@@ -371,6 +372,7 @@ class Store:
                 Observation.status == CURRENT,
             )
             releases = self._releases(connection)
+            changes = _changes(connection, releases)
             notes = _frame(connection, RevisionNote, ("note_id", "date", "change", "reason"))
         tables["observations"] = observations.drop(columns=["release_id", "supplied_by"])
         store = prepare_store(
@@ -379,6 +381,7 @@ class Store:
             boundaries=self._boundaries_once(),
             revisions=revisions_log(notes, releases),
             releases=releases,
+            changes=changes,
             data_version=version,
             store_epoch=epoch,
         )
@@ -718,6 +721,7 @@ class Store:
         by: str,
         command: str,
         on_checked: Callable[[int], None] | None = None,
+        reason: str = "",
     ) -> int:
         """Check a whole observation CSV, then stage and publish it in one transaction."""
         rows = read_observation_file(path)
@@ -728,6 +732,7 @@ class Store:
             by=by,
             command=command,
             on_checked=on_checked,
+            reason=reason,
         )
 
     def load_rows(
@@ -794,6 +799,35 @@ def _replace_reference(
             )
         else:
             connection.execute(insert(model), values)
+
+
+def _changes(connection: Connection, releases: pd.DataFrame) -> pd.DataFrame:
+    """The figures of every release after the first, each with the one it replaced."""
+    if len(releases) < 2:
+        return pd.DataFrame(columns=list(CHANGE_COLUMNS))
+    first = int(releases["release_id"].min())
+    fields = [c for c in CHANGE_COLUMNS if not c.startswith("old_")]
+    versions = _frame(
+        connection,
+        Observation,
+        ("version_id", "supersedes", *fields),
+        Observation.release_id != first,
+        Observation.status.in_([CURRENT, SUPERSEDED, WITHDRAWN]),
+    )
+    replaced_ids = [int(v) for v in versions["supersedes"].dropna()]
+    replaced = _frame(
+        connection,
+        Observation,
+        ("version_id", "value", "qualifier"),
+        Observation.version_id.in_(replaced_ids),
+    ).rename(
+        columns={"version_id": "supersedes", "value": "old_value", "qualifier": "old_qualifier"}
+    )
+    versions["supersedes"] = pd.to_numeric(versions["supersedes"]).astype("Int64")
+    replaced["supersedes"] = pd.to_numeric(replaced["supersedes"]).astype("Int64")
+    merged = versions.merge(replaced, on="supersedes", how="left")
+    merged[["old_value", "old_qualifier"]] = merged[["old_value", "old_qualifier"]].fillna("")
+    return merged.loc[:, list(CHANGE_COLUMNS)].reset_index(drop=True)
 
 
 def _columns(fields: Sequence[str]) -> list[Any]:

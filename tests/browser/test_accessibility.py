@@ -26,6 +26,7 @@ PAGES = (
     "/data",
     "/methods",
     "/accessibility",
+    "/revisions",
 )
 
 # Every rule of the tags, none disabled and no finding waived.

@@ -24,6 +24,7 @@ from dashboard.store import Store
 from tests import synthetic
 
 DATA_DIR = PROJECT_ROOT / "data"
+GEO_PATH = PROJECT_ROOT / "geo" / "police_force_areas.geojson"
 PG_USER = "vru"
 
 
@@ -173,6 +174,6 @@ def store(database_url: str, synthetic_dir: Path) -> Store:
 @pytest.fixture
 def real_data_store(database_url: str) -> Store:
     """A store seeded with the real bundled tables."""
-    made = Store(database_url, data_dir=DATA_DIR)
+    made = Store(database_url, data_dir=DATA_DIR, geo_path=GEO_PATH)
     made.ensure_ready()
     return made
