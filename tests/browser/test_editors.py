@@ -19,6 +19,7 @@ from dashboard.factory import create_app
 from dashboard.formatting import UNIT_SUPPLIED_LABEL
 from dashboard.store import SQLITE_FILE, Store
 from tests.auth.conftest import PASSWORD, editor_settings
+from tests.browser.test_accessibility import AXE_JS, AXE_TAGS, RUN_AXE, report
 from tests.browser.test_trends import WAIT, part
 from tests.conftest import LiveServer
 
@@ -39,6 +40,7 @@ def editor_site(tmp_path_factory: pytest.TempPathFactory):
         ("eve.editor", [("editor", UNIT)]),
         ("paul", [("publisher", "")]),
         ("ada", [("admin", "")]),
+        ("all.roles", [("editor", UNIT), ("publisher", ""), ("admin", "")]),
     ):
         accounts.create_account(store.engine, name, PASSWORD, roles, unit_ids=units, by="test")
     app = create_app(editor_settings(folder, VRU_STORE_POLL_SECONDS="0.5"))
@@ -131,3 +133,26 @@ def test_an_editors_figure_goes_from_upload_to_every_view(
     refused = "the server responded with a status of 422"
     assert [e for e in console_errors if refused not in e] == []
     assert len(console_errors) <= 1
+
+
+@pytest.fixture(scope="module")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """axe is injected as a script tag, which the Content-Security-Policy would block."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def test_the_editor_pages_pass_axe(page: Page, editor_site):
+    server, _ = editor_site
+    found = {}
+    page.goto(f"{server.url}/login")
+    pages = ["/login"]
+    page.add_script_tag(path=AXE_JS)
+    found["/login"] = page.evaluate(RUN_AXE, AXE_TAGS)
+    _sign_in(page, server.url, "all.roles")
+    for path in ("/upload", "/review", "/admin"):
+        page.goto(f"{server.url}{path}")
+        page.add_script_tag(path=AXE_JS)
+        found[path] = page.evaluate(RUN_AXE, AXE_TAGS)
+        pages.append(path)
+    problems = [report(found[p], p) for p in pages if found[p]]
+    assert not problems, "\n".join(problems)
