@@ -11,6 +11,7 @@ from typing import Any
 
 import dash
 from flask import Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import (
     charts,
@@ -32,11 +33,12 @@ from dashboard.auth import web as editor_web
 from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS, charts_for_view
 from dashboard.config import PROJECT_ROOT, Settings
-from dashboard.datastore import DataStore
+from dashboard.datastore import DataError, DataStore
 from dashboard.embed import install_frame_policy, is_embed_request
 from dashboard.geography import BOUNDARY_URL, load_boundaries, register_boundary_route
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from dashboard.revisions import last_updated
+from dashboard.schema import Problem
 from dashboard.store import Store
 from dashboard.store.live import LiveStore
 from dashboard.store.live import install as install_live_store
@@ -121,8 +123,16 @@ def open_store(settings: Settings, geo_path: Path) -> LiveStore:
     """The store of the settings, migrated and seeded on first start, as the app's live data."""
     started = time.perf_counter()
     store = Store.from_settings(settings, geo_path)
-    store.ensure_ready()
-    live = LiveStore(store, store.snapshot(), settings.store_poll_seconds)
+    try:
+        store.ensure_ready()
+        first = store.snapshot()
+    except SQLAlchemyError as error:
+        where = store.url.split("@")[-1]
+        reason = (
+            f"the database cannot be used: {type(error).__name__}: {str(error).splitlines()[0]}"
+        )
+        raise DataError([Problem(where, reason)]) from None
+    live = LiveStore(store, first, settings.store_poll_seconds)
     log.info(
         "store ready in %.2f s: data version %d", time.perf_counter() - started, live.data_version
     )

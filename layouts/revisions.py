@@ -14,7 +14,7 @@ from layouts.pages import page_heading
 API_RELEASE_CSV = "/api/v1/observations?release={release}&format=csv"
 
 
-def _figures_table(entry: RevisionEntry) -> dbc.Table:
+def _figures_table(entry: RevisionEntry) -> html.Div:
     header = html.Thead(
         html.Tr(
             [
@@ -38,7 +38,15 @@ def _figures_table(entry: RevisionEntry) -> dbc.Table:
             for f in entry.figures
         ]
     )
-    return dbc.Table([header, body], bordered=False, striped=True, size="sm", className="mt-2")
+    table = dbc.Table([header, body], bordered=False, striped=True, size="sm", className="mt-2")
+    # A box that scrolls sideways on a narrow screen, reachable by keyboard (WCAG 1.4.10).
+    return html.Div(
+        table,
+        className="table-responsive",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": f"Figures of release {entry.release_id}"},
+    )
 
 
 def _figures(entry: RevisionEntry) -> list[object]:

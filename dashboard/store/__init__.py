@@ -326,9 +326,15 @@ class Store:
     def ensure_ready(self) -> None:
         """What the app does on start: migrate, then take the bundled tables if they changed
         (the first time: all of them). Cheap when nothing changed: one hash of the files."""
+        if self._new_sqlite_file():
+            read_tables(self.data_dir)  # bad bundled data: refuse before making the file
         if not self.is_current_schema():
             self.upgrade()
         self.seed()
+
+    def _new_sqlite_file(self) -> bool:
+        path = self.engine.url.database
+        return self.engine.dialect.name == "sqlite" and bool(path) and not Path(path).exists()
 
     # -- reading --------------------------------------------------------------------------------
 
