@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="ons-population only: the mid-year of an 'All ages' table whose title was lost",
     )
     store_cli.add_commands(commands)
+    from dashboard.auth import cli as users_cli
+
+    users_cli.add_parser(commands)
     commands.add_parser(
         "build-data",
         help="rebuild data/official/ and data/observations_official.csv from data/raw/",
@@ -345,6 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_build_data()
     if args.command in store_cli.STORE_COMMANDS:
         return store_cli.run(args)
+    if args.command == "users":
+        from dashboard.auth import cli as users_cli
+
+        return users_cli.run(args)
     try:
         check_names(args)
     except UsageError as error:

@@ -209,6 +209,49 @@ class Settings:
         "How often each worker checks the store for a new release (seconds).",
         _as_poll_seconds,
     )
+    # Editors (sign-in, upload, review, admin): see README "Editors".
+    secret_key: str = _setting(
+        "VRU_SECRET_KEY",
+        "",
+        "Key that signs sign-in cookies (at least 32 random characters, the same in every "
+        "worker and replica); empty switches sign-in and every editor page off.",
+    )
+    session_idle_minutes: int = _setting(
+        "VRU_SESSION_IDLE_MINUTES",
+        "30",
+        "Minutes without a request after which an editor's session ends.",
+        _as_positive_int,
+    )
+    login_max_failures: int = _setting(
+        "VRU_LOGIN_MAX_FAILURES",
+        "5",
+        "Failed sign-ins for one account within VRU_LOGIN_WINDOW_MINUTES before it is locked "
+        "for that long (an address may fail four times as often).",
+        _as_positive_int,
+    )
+    login_window_minutes: int = _setting(
+        "VRU_LOGIN_WINDOW_MINUTES",
+        "15",
+        "Minutes over which failed sign-ins are counted, and how long a lock lasts.",
+        _as_positive_int,
+    )
+    oidc_issuer: str = _setting(
+        "VRU_OIDC_ISSUER",
+        "",
+        "OpenID Connect issuer URL (its /.well-known/openid-configuration is read); empty "
+        "switches single sign-on off.",
+    )
+    oidc_client_id: str = _setting(
+        "VRU_OIDC_CLIENT_ID", "", "Client id registered with the OpenID Connect provider."
+    )
+    oidc_client_secret: str = _setting(
+        "VRU_OIDC_CLIENT_SECRET", "", "Client secret registered with the OpenID Connect provider."
+    )
+    oidc_username_claim: str = _setting(
+        "VRU_OIDC_USERNAME_CLAIM",
+        "email",
+        "The claim of the provider's ID token that names an existing account's username.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -17,7 +17,14 @@ from typing import Any
 import pandas as pd
 
 from dashboard import rules, schema
-from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS, citation, format_figure
+from dashboard.formatting import (
+    LOWER_BOUNDS,
+    UNIT_SOURCE_ID,
+    UNIT_SUPPLIED_LABEL,
+    UPPER_BOUNDS,
+    citation,
+    format_figure,
+)
 from dashboard.geography import load_boundaries
 from dashboard.revisions import RevisionsError, load_revisions
 
@@ -282,8 +289,12 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ]
     sources = tables["sources"].copy()
     sources["source_short"] = [
-        _short_source_name(publisher, published)
-        for publisher, published in zip(sources["publisher"], sources["published"], strict=True)
+        UNIT_SUPPLIED_LABEL
+        if source_id == UNIT_SOURCE_ID
+        else _short_source_name(publisher, published)
+        for source_id, publisher, published in zip(
+            sources["source_id"], sources["publisher"], sources["published"], strict=True
+        )
     ]
     sources = sources[["source_id", "title", "source_short"]].rename(
         columns={"title": "source_title"}

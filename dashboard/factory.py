@@ -30,6 +30,7 @@ from callbacks import (
 )
 from dashboard import limits, security, serving
 from dashboard.api import install_api
+from dashboard.auth import web as editor_web
 from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS, charts_for_view
 from dashboard.config import PROJECT_ROOT, Settings
@@ -163,10 +164,15 @@ def _layout(store: DataStore | LiveStore, first_shell: Any, embed_page: Any) -> 
 
 
 def create_app(
-    settings: Settings | None = None, store: DataStore | LiveStore | None = None
+    settings: Settings | None = None,
+    store: DataStore | LiveStore | None = None,
+    figures: Store | None = None,
 ) -> dash.Dash:
     """A ready-to-serve app. Its data comes from the store (dashboard/store) unless a DataStore
-    is given (tests, or `load_store` of a data folder): then it is fixed for the app's life."""
+    is given (tests, or `load_store` of a data folder): then it is fixed for the app's life.
+
+    `figures` is the database store the editor pages write to: by default the live store's
+    own, or (with a fixed DataStore and sign-in switched on) the store of the settings."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     limits.install_rate_limit()
@@ -248,6 +254,10 @@ def create_app(
     embed.register(app, store, cache=cache)
     # The open data API (/api/v1) reads the same store as the views.
     install_api(app.server, store)
+    # Editors: sign-in, upload, review, admin (Flask routes; off without VRU_SECRET_KEY).
+    if settings.secret_key and figures is None:
+        figures = store.source if isinstance(store, LiveStore) else Store.from_settings(settings)
+    editor_web.register(app.server, settings, figures)
     # Last: the policy's script hashes must cover every clientside callback registered above.
     security.install_security_headers(
         app, pages=routing.view_pages(store), unit_ids=store.unit_ids, https=settings.https

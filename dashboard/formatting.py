@@ -16,6 +16,10 @@ QUALIFIER_WORDS = {
 LOWER_BOUNDS = frozenset({"over", "at_least"})
 UPPER_BOUNDS = frozenset({"nearly", "under", "up_to"})
 MISSING_TEXT = "no figure"
+# Figures a unit sends through the upload page: management information, not official
+# statistics. Their source's short name is this label, so every citation carries it.
+UNIT_SOURCE_ID = "unit_supplied"
+UNIT_SUPPLIED_LABEL = "management information supplied by the unit"
 
 
 def format_number(value: float, unit_of_measure: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import dashboard.auth.models  # noqa: F401  (the editors' tables share the metadata)
 from dashboard.store.models import Base
 
 config = context.config
