@@ -52,11 +52,8 @@ def map_figure_update(
         for index, properties in value_updates(data, selection).items():
             for name, value in properties.items():
                 patch["data"][index][name] = value
-        title = data.colorbar_titles[state["measure"]]
-        patch["layout"]["coloraxis"]["colorbar"]["title"]["text"] = title
-        scale = coloraxis_for(state["measure"], data.frame_for(selection))
-        for name, value in scale.items():
-            patch["layout"]["coloraxis"][name] = value
+        # The whole colour axis: its ticks, range and log or linear scale follow the values.
+        patch["layout"]["coloraxis"] = coloraxis_for(data, selection)
         changed = True
     if list(drawn.get("units") or []) != state["units"]:
         for index, properties in selected_updates(data.coverage, selection.units).items():
