@@ -175,6 +175,7 @@ MAP_SOURCE_TEXT = "map-source-text"
 MAP_HEADLINE_TITLE_TEXT = "map-headline-title-text"
 MAP_HEADLINE_CONTAINER = "map-headline-container"
 MAP_PROFILE_CONTAINER = "map-profile-container"
+MAP_UNITS_CONTAINER = "map-units-container"  # the list of units beside the map
 
 
 # Trends and investment views: notes under each chart (figures not drawn, and why)

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from layouts.exports import export_menu
+from layouts.graph_config import graph_config
 
 TABLE_LABELS: Mapping[str, str] = {
     "unit_name": "Unit",
@@ -73,7 +74,7 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
             html.Div(
                 dcc.Graph(
                     id=ids.chart_graph(chart),
-                    config={"displaylogo": False, "responsive": True},
+                    config=graph_config(),
                     style={"height": graph_height},
                 ),
                 id=ids.chart_graph_box(chart),

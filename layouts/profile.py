@@ -17,6 +17,7 @@ from dashboard.charts import profile as profile_charts
 from dashboard.charts.base import ChartSpec
 from layouts.chart_card import scroll_region
 from layouts.exports import export_menu
+from layouts.graph_config import graph_config
 
 NOT_NAMED = "not named in the source"
 FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -66,7 +67,7 @@ def profile_card(chart: str, title: str) -> html.Section:
             html.Div(
                 dcc.Graph(
                     id=ids.profile_graph(chart),
-                    config={"displaylogo": False, "responsive": True},
+                    config=graph_config(),
                 ),
                 id=ids.profile_graph_box(chart),
                 className="profile-graph",
@@ -130,7 +131,7 @@ def profile_page(
                                 [
                                     dcc.Graph(
                                         id=ids.PROFILE_AREA_GRAPH,
-                                        config={"staticPlot": True, "displayModeBar": False},
+                                        config={**graph_config(toolbar=False), "staticPlot": True},
                                         style={"height": "420px"},
                                     ),
                                     html.P(id=ids.PROFILE_AREA_TEXT, className="small"),

@@ -747,6 +747,20 @@ def selected_updates(coverage: pd.DataFrame, units: Sequence[str]) -> dict[int, 
     }
 
 
+def unit_rows(data: MapData, selection: Selection) -> list[tuple[str, str, str]]:
+    """(unit_id, name, figure with its period, or 'no figure') per unit, by name, for the list
+    beside the map: what the map colours, readable without finding a 17 px area."""
+    frame = data.units_for(selection).sort_values("unit_name")
+    rows = []
+    for row in frame.itertuples(index=False):
+        if pd.isna(row.value):
+            words = NO_FIGURE_TEXT
+        else:
+            words = str(row.value_text) + (f" ({row.period})" if pd.notna(row.period) else "")
+        rows.append((str(row.unit_id), str(row.unit_name), words))
+    return rows
+
+
 def unit_for_location(coverage: pd.DataFrame, pfa_code: str) -> str | None:
     """The unit covering a force (None for a force with no VRU, or an unknown code)."""
     match = coverage.loc[coverage["pfa_code"].eq(pfa_code), "unit_id"]

@@ -19,7 +19,7 @@ def _open_map(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_function(
         """(sel) => { const gd = document.querySelector(sel);
-            return gd && gd.data && gd.data.length === 8 && gd._fullLayout.map
+            return gd && gd.data && gd.data.length === 4 && gd._fullLayout.map
                 && gd._fullLayout.map._subplot.map.loaded(); }""",
         arg=GRAPH,
         timeout=30_000,
