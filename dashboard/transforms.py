@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import rules
+from dashboard import rules, wording
 from dashboard.formatting import LOWER_BOUNDS, MISSING_TEXT, UPPER_BOUNDS
 
 FUNDING_METRIC = "funding_home_office_vru"
@@ -502,8 +502,8 @@ def overview_sentence(overview: pd.DataFrame, year: str | None, total_units: int
     period = f"in {year.replace('-', '/')}" if year else "across all periods"
     with_funding = int((overview["funding"] != MISSING_TEXT).sum())
     return (
-        f"Showing {len(overview)} of {total_units} units; {with_funding} have a Home Office VRU "
-        f"funding figure {period}."
+        f"Showing {len(overview)} of {total_units} units; {with_funding} "
+        f"{wording.verb(with_funding)} a Home Office VRU funding figure {period}."
     )
 
 

@@ -197,12 +197,17 @@ def _summary(
     top = units.iloc[0]
     unit_count = units["unit_id"].nunique()
     total = unit_count + len(gaps)
+    gap_words = (
+        f", and {_count(len(gaps), chosen)} without a comparable pair "
+        f"{'is' if len(gaps) == 1 else 'are'} listed below the charts."
+        if len(gaps)
+        else "."
+    )
     return (
         f"{unit_count} of {_count(total, chosen)} {'has' if unit_count == 1 else 'have'} funding "
         f"and {REACH_WORDS[reach_type]} for the same period {_when(selection)}; the highest cost "
         f"per person is {top['point_label']} at {top['value_text']} "
-        f"({REACH_SHORT.get(top['reach_type'])}, {top['period']}), and "
-        f"{_count(len(gaps), chosen)} without a comparable pair are listed below the charts."
+        f"({REACH_SHORT.get(top['reach_type'])}, {top['period']})" + gap_words
     )
 
 
