@@ -8,6 +8,8 @@ exports and embeds use.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
@@ -15,7 +17,9 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids, inputs, transforms
 from dashboard.charts import build_chart
 from dashboard.charts import profile as profile_charts
+from dashboard.charts.base import ChartResult
 from dashboard.datastore import DataStore
+from dashboard.export import has_marks
 from dashboard.figures.unit_figures import AREA_MAP_KEY, build_unit_area_map
 from dashboard.geography import (
     BOUNDARY_PATH,
@@ -132,6 +136,25 @@ def register(app: Dash, store: DataStore) -> None:
         register_profile_chart(app, store, chart, known)
 
 
+def empty_line(result: ChartResult) -> str:
+    """'No reach figures for this unit; see sources': the one line an empty chart becomes."""
+    notes = [note.text for note in result.figure.layout.annotations if note.text]
+    first = notes[0].split(" in ")[0] if notes else f"No {result.title.lower()} figures"
+    first = first.replace(" for this unit", "")
+    return f"{first} for this unit; see sources."
+
+
+def profile_figure_outputs(result: ChartResult) -> tuple[Any, bool, str, bool]:
+    """(figure, body hidden, empty line, empty line hidden) for one profile card.
+
+    A chart with nothing to draw is not drawn at all: a blank 450 px plot overflowed its card
+    while the page settled, and offered a download and embed code of nothing.
+    """
+    if has_marks(result):
+        return result.figure, False, "", True
+    return {}, True, empty_line(result), False
+
+
 def register_profile_chart(app: Dash, store: DataStore, chart: str, known: inputs.Known) -> None:
     """Callbacks of one profile chart card (string IDs, so one set per chart)."""
 
@@ -163,6 +186,9 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
 
     @app.callback(
         Output(ids.profile_graph(chart), "figure"),
+        Output(ids.profile_body_box(chart), "hidden"),
+        Output(ids.profile_empty_text(chart), "children"),
+        Output(ids.profile_empty_text(chart), "hidden"),
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.profile_graph(chart), "id"),
@@ -172,7 +198,7 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
         if unit_id is None:
             raise PreventUpdate
         year, _ = inputs.year(year_value, known.years)
-        return build_chart(chart, store, Selection((unit_id,), year)).figure
+        return profile_figure_outputs(build_chart(chart, store, Selection((unit_id,), year)))
 
     @app.callback(
         Output(ids.profile_graph_box(chart), "hidden"),

@@ -47,32 +47,39 @@ def profile_card(chart: str, title: str) -> html.Section:
                 className="chart-summary mb-2",
                 **{"aria-live": "polite"},
             ),
-            html.Fieldset(
-                [
-                    html.Legend(f"Show {title} as", className="visually-hidden"),
-                    dbc.RadioItems(
-                        id=ids.profile_view_switch(chart),
-                        options=[
-                            {"label": "Chart", "value": "chart"},
-                            {"label": "Table", "value": "table"},
-                        ],
-                        value="chart",
-                        inline=True,
-                        inputClassName="me-1",
-                    ),
-                ],
-                className="mb-2 no-print",
-            ),
-            export_menu(chart, title),
+            # An empty chart is one line of text, without a blank plot, download or embed code.
+            html.P(id=ids.profile_empty_text(chart), hidden=True, className="mb-2"),
             html.Div(
-                dcc.Graph(
-                    id=ids.profile_graph(chart),
-                    config=graph_config(),
-                ),
-                id=ids.profile_graph_box(chart),
-                className="profile-graph",
+                [
+                    html.Fieldset(
+                        [
+                            html.Legend(f"Show {title} as", className="visually-hidden"),
+                            dbc.RadioItems(
+                                id=ids.profile_view_switch(chart),
+                                options=[
+                                    {"label": "Chart", "value": "chart"},
+                                    {"label": "Table", "value": "table"},
+                                ],
+                                value="chart",
+                                inline=True,
+                                inputClassName="me-1",
+                            ),
+                        ],
+                        className="mb-2 no-print",
+                    ),
+                    export_menu(chart, title),
+                    html.Div(
+                        dcc.Graph(
+                            id=ids.profile_graph(chart),
+                            config=graph_config(),
+                        ),
+                        id=ids.profile_graph_box(chart),
+                        className="profile-graph",
+                    ),
+                    html.Div(id=ids.profile_table(chart), hidden=True),
+                ],
+                id=ids.profile_body_box(chart),
             ),
-            html.Div(id=ids.profile_table(chart), hidden=True),
             html.P(id=ids.profile_source(chart), className="small text-body-secondary mt-2"),
         ],
         className="chart-card profile-card border rounded p-3 mb-4",
