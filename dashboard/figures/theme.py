@@ -215,4 +215,3 @@ def _fit_maps(figure: go.Figure) -> go.Figure:
     from dashboard.figures.area_map import fit_to_frame  # the map module imports this one
 
     return fit_to_frame(figure)
-
