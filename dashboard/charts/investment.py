@@ -174,6 +174,11 @@ def _source_line(table: pd.DataFrame) -> str:
     return source_line_for(pd.DataFrame({"source_short": parts}))
 
 
+def _shown(drawn: pd.DataFrame) -> int:
+    """How many units a chart draws (the national figure is not a unit)."""
+    return int(drawn.loc[drawn["unit_id"] != NATIONAL, "unit_id"].nunique())
+
+
 def _count(number: int, word: str) -> str:
     """'1 unit', '3 units'."""
     return f"{number} {word}{'' if number == 1 else 's'}"
@@ -256,7 +261,7 @@ def funding_per_person_chart(store: DataStore, selection: Selection) -> ChartRes
         title="Funding per person reached",
         subtitle=subtitle_for(
             f"£ per person: funding ÷ {REACH_WORDS[reach_type]}",
-            units_words(selection, store),
+            units_words(selection, store, _shown(drawn)),
             period_words(selection),
         ),
         source_line=_source_line(drawn),
@@ -288,7 +293,7 @@ def funding_reach_chart(store: DataStore, selection: Selection) -> ChartResult:
         title="Funding against people reached",
         subtitle=subtitle_for(
             f"Funding (£) and {REACH_WORDS[reach_type]}, same period",
-            units_words(selection, store),
+            units_words(selection, store, _shown(drawn)),
             period_words(selection),
         ),
         source_line=_source_line(drawn),

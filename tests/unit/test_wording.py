@@ -58,3 +58,12 @@ def test_one_chosen_unit_with_a_pair_does_not_list_zero_without_one(real_store):
     one = CHARTS["funding-per-person"].build(real_store, Selection(units=("northumbria",)))
     assert "0 chosen units without" not in one.summary
     assert "1 of 1 chosen unit has" in one.summary
+
+
+def test_a_chart_drawing_few_units_never_says_all_of_them(real_store):
+    from dashboard.charts import CHARTS
+    from dashboard.selection import Selection
+
+    result = CHARTS["funding-per-person"].build(real_store, Selection(year="2019-20"))
+    assert "all " not in result.subtitle
+    assert f"of {len(real_store.units)} VRU areas" in result.subtitle
