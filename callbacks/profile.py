@@ -72,8 +72,7 @@ def register(app: Dash, store: DataStore) -> None:
             forces
         )
         return figure, (
-            f"Map of England and Wales: the area of {name} ({named}) is {AREA_MAP_KEY}. "
-            "The box at the top right enlarges London."
+            f"Map of England and Wales: the area of {name} ({named}) is {AREA_MAP_KEY}."
         )
 
     @app.callback(
@@ -136,23 +135,17 @@ def register(app: Dash, store: DataStore) -> None:
         register_profile_chart(app, store, chart, known)
 
 
-def empty_line(result: ChartResult) -> str:
-    """'No reach figures for this unit; see sources': the one line an empty chart becomes."""
-    notes = [note.text for note in result.figure.layout.annotations if note.text]
-    first = notes[0].split(" in ")[0] if notes else f"No {result.title.lower()} figures"
-    first = first.replace(" for this unit", "")
-    return f"{first} for this unit; see sources."
+def profile_figure_outputs(result: ChartResult) -> tuple[Any, bool]:
+    """(figure, whether the card's switch, download menu, graph and table are hidden).
 
-
-def profile_figure_outputs(result: ChartResult) -> tuple[Any, bool, str, bool]:
-    """(figure, body hidden, empty line, empty line hidden) for one profile card.
-
-    A chart with nothing to draw is not drawn at all: a blank 450 px plot overflowed its card
-    while the page settled, and offered a download and embed code of nothing.
+    A chart with nothing to draw is not drawn at all, and its card is the one line of its
+    summary ('No people reached figures for this unit; see the sources below.'): a blank 450 px
+    plot overflowed its card while the page settled, and offered a download and embed code of
+    nothing.
     """
     if has_marks(result):
-        return result.figure, False, "", True
-    return {}, True, empty_line(result), False
+        return result.figure, False
+    return {}, True
 
 
 def register_profile_chart(app: Dash, store: DataStore, chart: str, known: inputs.Known) -> None:
@@ -187,8 +180,6 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
     @app.callback(
         Output(ids.profile_graph(chart), "figure"),
         Output(ids.profile_body_box(chart), "hidden"),
-        Output(ids.profile_empty_text(chart), "children"),
-        Output(ids.profile_empty_text(chart), "hidden"),
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.profile_graph(chart), "id"),

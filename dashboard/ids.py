@@ -100,11 +100,6 @@ def profile_body_box(chart: str) -> str:
     return _per_chart("profile-body-container", chart)
 
 
-def profile_empty_text(chart: str) -> str:
-    """The one line that replaces an empty profile chart."""
-    return _per_chart("profile-empty-text", chart)
-
-
 def profile_table(chart: str) -> str:
     return _per_chart("profile-data-table", chart)
 

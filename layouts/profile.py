@@ -47,8 +47,7 @@ def profile_card(chart: str, title: str) -> html.Section:
                 className="chart-summary mb-2",
                 **{"aria-live": "polite"},
             ),
-            # An empty chart is one line of text, without a blank plot, download or embed code.
-            html.P(id=ids.profile_empty_text(chart), hidden=True, className="mb-2"),
+            # An empty chart is its summary line alone: no blank plot, download or embed code.
             html.Div(
                 [
                     html.Fieldset(

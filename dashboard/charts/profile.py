@@ -140,8 +140,10 @@ def _category_chart(
     name = str(unit["name"])
     period = period_words(selection)
     if figures.empty:
-        figure = empty_figure(f"No {heading.lower()} figures for this unit in {period}")
-        summary = f"The sources give no {heading.lower()} figures for {name} in {period}."
+        when = f" in {period}" if selection.year else ""
+        figure = empty_figure(f"No {heading.lower()} figures for this unit{when}")
+        # The page shows this one line instead of an empty plot (callbacks/profile.py).
+        summary = f"No {heading.lower()} figures for this unit{when}; see the sources below."
     else:
         figure = build_figure_panels(framed)
         summary = describe(name, figures) + _chart_only_words(figures)

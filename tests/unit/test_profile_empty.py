@@ -11,16 +11,16 @@ from layouts.profile import profile_page
 
 def test_empty_reach_chart_becomes_one_line_without_tools(real_store) -> None:
     result = build_chart("unit-reach", real_store, Selection(("leicestershire",)))
-    figure, body_hidden, line, line_hidden = profile_figure_outputs(result)
-    assert body_hidden is True and line_hidden is False
+    figure, body_hidden = profile_figure_outputs(result)
+    assert body_hidden is True
     assert figure == {}
-    assert line.startswith("No ") and line.endswith("for this unit; see sources.")
+    assert result.summary == "No people reached figures for this unit; see the sources below."
 
 
 def test_a_chart_with_figures_keeps_its_graph_and_tools(real_store) -> None:
     result = build_chart("unit-funding-history", real_store, Selection(("leicestershire",)))
-    figure, body_hidden, line, line_hidden = profile_figure_outputs(result)
-    assert body_hidden is False and line_hidden is True and line == ""
+    figure, body_hidden = profile_figure_outputs(result)
+    assert body_hidden is False
     assert figure is result.figure
 
 
@@ -32,7 +32,6 @@ def test_download_menu_and_graph_sit_inside_the_box_an_empty_chart_hides(real_st
     inside = {getattr(c, "id", None) for c in _walk(body)}
     assert ids.profile_graph("unit-reach") in inside
     assert any(isinstance(i, str) and "export" in i for i in inside if i)
-    assert _find(page, ids.profile_empty_text("unit-reach")).hidden is True
 
 
 def _walk(node):
