@@ -20,13 +20,14 @@ from dashboard.charts.map_view import (
     profile_targets,
     selected_updates,
     unit_for_location,
+    unit_rows,
     value_updates,
     web_map_figure,
 )
 from dashboard.datastore import DataStore
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
-from layouts.map_view import headline_list, profile_links
+from layouts.map_view import headline_list, profile_links, unit_list
 
 
 def drawn_state(data: MapData, selection: Selection) -> dict[str, Any]:
@@ -53,11 +54,8 @@ def map_figure_update(
         for index, properties in value_updates(data, selection).items():
             for name, value in properties.items():
                 patch["data"][index][name] = value
-        title = data.colorbar_titles[state["measure"]]
-        patch["layout"]["coloraxis"]["colorbar"]["title"]["text"] = title
-        scale = coloraxis_for(state["measure"], data.frame_for(selection))
-        for name, value in scale.items():
-            patch["layout"]["coloraxis"][name] = value
+        # The whole colour axis: its ticks, range and log or linear scale follow the values.
+        patch["layout"]["coloraxis"] = coloraxis_for(data, selection)
         changed = True
     if list(drawn.get("units") or []) != state["units"]:
         for index, properties in selected_updates(data.coverage, selection.units).items():
@@ -130,6 +128,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
         Output(ids.MAP_SOURCE_TEXT, "children"),
         Output(ids.MAP_HEADLINE_CONTAINER, "children"),
         Output(ids.MAP_PROFILE_CONTAINER, "children"),
+        Output(ids.MAP_UNITS_CONTAINER, "children"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
@@ -148,6 +147,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
             texts.source_line,
             headline_list(headlines),
             profile_links(profile_targets(data, selection)),
+            unit_list(unit_rows(data, selection)),
         )
 
     @app.callback(

@@ -63,6 +63,27 @@ def format_figure(
     return text
 
 
+def citation_parts(text: str) -> tuple[str, str | None]:
+    """'Name 2019 (https://...)' -> ('Name 2019', 'https://...'); other citations unchanged.
+
+    Tables show the name as the text of a link, never a 200-character address as cell text.
+    """
+    text = str(text)
+    if text.endswith(")") and " (http" in text:
+        label, _, url = text[:-1].rpartition(" (")
+        if url.startswith(("https://", "http://")):
+            return label, url
+    return text, None
+
+
+def qualifier_words(qualifier: object) -> str:
+    """'up_to' -> 'up to', 'exact' -> '' : a qualifier in the words people read."""
+    if qualifier is None or (isinstance(qualifier, float) and math.isnan(qualifier)):
+        return ""
+    text = str(qualifier)
+    return QUALIFIER_WORDS.get(text, text.replace("_", " "))
+
+
 def citation(source_short: str, page: int | None, url: str | None) -> str:
     """Where a figure was read: 'APCC 2020, p. 12' or the short source name and its address."""
     if page is not None and not (isinstance(page, float) and math.isnan(page)):
