@@ -77,7 +77,7 @@ def _on_day(monkeypatch, day: dt.date) -> None:
 
     fake = types.SimpleNamespace(date=Day)
     monkeypatch.setattr(serving, "dt", fake)
-    monkeypatch.setattr(export, "dt", fake)
+    monkeypatch.setattr(export.formats, "dt", fake)
 
 
 def test_a_repeated_export_states_the_day_it_was_downloaded(real_store, monkeypatch):
