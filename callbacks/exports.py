@@ -88,8 +88,9 @@ def embed_code_notice(snippet: str, copied: bool) -> list:
     ]
 
 
-def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
-    """`cache` keeps rendered images (Chromium work) keyed by chart, filters and data."""
+def register(app: Dash, store: DataStore, cache: Cache | None = None, contact: str = "") -> None:
+    """`cache` keeps rendered images (Chromium work) keyed by chart, filters and data;
+    `contact` (the VRU_CONTACT setting) is named on every spreadsheet's cover."""
     renderer = export.ImageRenderer(keep_open=True)
     fingerprint = data_fingerprint(store)
     unit_ids = store.unit_ids
@@ -160,7 +161,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
                 if fmt.is_image:
                     payload = image_bytes(chart, format_name, selection)
                 else:
-                    context = export.export_context(store, selection)
+                    context = export.export_context(store, selection, contact=contact)
                     payload = export.chart_file(
                         build_chart(chart, store, selection), format_name, context
                     )
@@ -221,7 +222,10 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         State(ids.FILTER_MEASURE_DROPDOWN, "value"),
         State(ids.URL_LOCATION, "pathname"),
         prevent_initial_call=True,
-        running=[(Output(ids.EXPORT_SLIDES_BUTTON, "disabled"), True, False)],
+        running=[
+            (Output(ids.EXPORT_SLIDES_BUTTON, "disabled"), True, False),
+            (Output(ids.EXPORT_SLIDES_PROGRESS, "hidden"), False, True),
+        ],
     )
     def download_slides(clicks, unit_values, year_value, measure_value, pathname):
         view, unit_id = view_for_path(pathname, unit_ids)
@@ -238,7 +242,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         deck = export.build_deck(
             results,
             title=deck_title(store, view, unit_id, pathname),
-            context=export.export_context(store, selection),
+            context=export.export_context(store, selection, contact=contact),
             pictures=pictures,
             failed=failed,
         )

@@ -183,7 +183,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     ):  # fmt: skip
         module.register(app, store)
     charts.register(app, store, cache=cache)
-    exports.register(app, store, cache=cache)
+    exports.register(app, store, cache=cache, contact=settings.contact)
     embed.register(app, store, cache=cache)
     # Last: the policy's script hashes must cover every clientside callback registered above.
     security.install_security_headers(

@@ -85,15 +85,23 @@ from dashboard.export.slides import (
     slide_pictures,
 )
 from dashboard.export.tables import (
+    COVER_SHEET,
+    DATA_SHEET,
+    NO_CONTACT,
+    NOTES_SHEET,
     _csv_text,
     _is_missing,
+    cover,
+    csv_member_names,
     export_table,
+    metadata_csv,
     neutralise,
     neutralise_cell,
-    preamble,
+    notes_of,
     sources_of,
     spreadsheet_value,
     table_csv,
+    table_csv_zip,
     table_xlsx,
 )
 from dashboard.export.words import (
@@ -117,7 +125,7 @@ def chart_file(
 ) -> bytes:
     """Any entry of the download menu, as bytes."""
     if format_name == "csv":
-        return table_csv(result, context)
+        return table_csv_zip(result, context)
     if format_name == "xlsx":
         return table_xlsx(result, context)
     if renderer is None:
@@ -133,6 +141,8 @@ __all__ = [
     "CONTENT_LAYOUT",
     "CONTENT_WIDTH",
     "CORE_PROPERTY_LIMIT",
+    "COVER_SHEET",
+    "DATA_SHEET",
     "EMU_PER_PT",
     "EXPORT_FORMATS",
     "FORMATS",
@@ -142,6 +152,8 @@ __all__ = [
     "MARGIN",
     "MARKUP_COLUMNS",
     "NATURAL_MARGINS",
+    "NOTES_SHEET",
+    "NO_CONTACT",
     "PERIOD_COLUMNS",
     "PNG_SIZES",
     "PNG_SIZE_KEYS",
@@ -190,6 +202,8 @@ __all__ = [
     "chart_image",
     "chart_kind",
     "chart_slide_layout",
+    "cover",
+    "csv_member_names",
     "deck_caveats",
     "deck_slide_count",
     "export_context",
@@ -202,9 +216,10 @@ __all__ = [
     "image_job",
     "key_figures",
     "make_deck",
+    "metadata_csv",
     "neutralise",
     "neutralise_cell",
-    "preamble",
+    "notes_of",
     "property_text",
     "slide_job",
     "slide_picture_size",
@@ -214,5 +229,6 @@ __all__ = [
     "spreadsheet_value",
     "stretch_for",
     "table_csv",
+    "table_csv_zip",
     "table_xlsx",
 ]

@@ -85,7 +85,9 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ),
     ExportFormat("svg", "SVG image (scalable)", "svg", "image/svg+xml"),
     ExportFormat("pdf", "PDF image (scalable)", "pdf", "application/pdf"),
-    ExportFormat("csv", "Data as CSV", "csv", "text/csv"),
+    # A zip: the table as CSV with its header in row 1, and its title, sources, filters and
+    # notes in a second CSV beside it (the same two files for every chart).
+    ExportFormat("csv", "Data as CSV (zip: table and notes)", "zip", "application/zip"),
     ExportFormat("xlsx", "Data as Excel (XLSX)", "xlsx", XLSX_MEDIA_TYPE),
 )
 FORMATS: dict[str, ExportFormat] = {fmt.key: fmt for fmt in EXPORT_FORMATS}
@@ -109,6 +111,8 @@ class ExportContext:
     filters: str
     generated: dt.date
     app_name: str = APP_NAME
+    # Where readers send questions (the VRU_CONTACT setting); empty when none is set.
+    contact: str = ""
 
     @property
     def generated_text(self) -> str:
@@ -130,9 +134,11 @@ def filters_description(store: DataStore, selection: Selection) -> str:
 
 
 def export_context(
-    store: DataStore, selection: Selection, today: dt.date | None = None
+    store: DataStore, selection: Selection, today: dt.date | None = None, contact: str = ""
 ) -> ExportContext:
-    return ExportContext(filters_description(store, selection), today or dt.date.today())
+    return ExportContext(
+        filters_description(store, selection), today or dt.date.today(), contact=contact
+    )
 
 
 def _slug(text: str) -> str:
