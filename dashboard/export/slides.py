@@ -80,7 +80,8 @@ def _lines(text: str, size_pt: float, width_emu: int, glyph: float = 0.55) -> in
 
 @dataclass(frozen=True)
 class ChartSlideLayout:
-    """Where the words and the picture of a chart slide go: long titles push the picture down."""
+    """Where the words and the picture of a chart slide go: long titles push the picture down,
+    and the caveats (on the slide face, above the source) push its foot up."""
 
     title_size: float
     title_height: int
@@ -88,14 +89,52 @@ class ChartSlideLayout:
     subtitle_height: int
     picture_top: int
     source_top: int
+    caveat_top: int = 0
+
+    @property
+    def picture_bottom(self) -> int:
+        return self.caveat_top or self.source_top
 
     @property
     def picture_height(self) -> int:
-        return self.source_top - Inches(0.12) - self.picture_top
+        return self.picture_bottom - Inches(0.12) - self.picture_top
+
+
+FACE_CAVEATS = 3  # caveats printed on the slide itself; the rest are in the speaker notes
+FACE_CAVEAT_PT = 12
+FACE_CAVEAT_LINES = 6  # at most this many lines of them, so the chart keeps its room
+
+
+def face_caveats(result: ChartResult) -> list[str]:
+    """The caveats printed under the chart, where the audience reads them with the figures.
+
+    They say how to read the chart (bounds, breaks, what is not drawn), so they cannot live
+    only in the speaker notes. Up to FACE_CAVEATS of them, in the builder's order, as long as
+    they fit in FACE_CAVEAT_LINES lines (a longer first one is cut, ending 'in full in the
+    notes'); one closing line counts the rest.
+    """
+    budget = FACE_CAVEAT_LINES - 1  # keep a line for the count of the rest
+    shown: list[str] = []
+    for caveat in result.caveats[:FACE_CAVEATS]:
+        text = f"• {caveat}"
+        lines = _lines(text, FACE_CAVEAT_PT, CONTENT_WIDTH)
+        if lines > budget and not shown:
+            words = textwrap.shorten(caveat, CAVEAT_CHARS_PER_LINE * 2, placeholder="…")
+            text, lines = f"• {words} (in full in the notes)", 3
+        if lines > budget:
+            break
+        shown.append(text)
+        budget -= lines
+    rest = len(result.caveats) - len(shown)
+    if rest > 0:
+        more = "caveat" if rest == 1 else "caveats"
+        shown.append(f"• {rest} more {more} in the speaker notes.")
+    return shown
 
 
 def chart_slide_layout(result: ChartResult) -> ChartSlideLayout:
-    """Title at 28 pt on one line, else 24 pt on two or more; subtitle at 16 pt below it."""
+    """Title at 28 pt on one line, else 24 pt on two or more; subtitle at 16 pt below it;
+    the chart's caveats at 12 pt above the 11 pt source line."""
     title_size = 28.0 if _lines(result.title, 28, CONTENT_WIDTH, 0.6) == 1 else 24.0
     title_lines = _lines(result.title, title_size, CONTENT_WIDTH, 0.6)
     title_height = int(title_lines * title_size * 1.2 * EMU_PER_PT)
@@ -103,13 +142,19 @@ def chart_slide_layout(result: ChartResult) -> ChartSlideLayout:
     subtitle_height = int(_lines(result.subtitle, 16, CONTENT_WIDTH) * 16 * 1.25 * EMU_PER_PT)
     picture_top = subtitle_top + subtitle_height + Inches(0.2)
     source_height = int(_lines(result.source_line, 11, CONTENT_WIDTH) * 11 * 1.25 * EMU_PER_PT)
+    source_top = SOURCE_BOTTOM - source_height
+    caveats = face_caveats(result)
+    caveat_lines = sum(_lines(text, FACE_CAVEAT_PT, CONTENT_WIDTH) for text in caveats)
+    caveat_height = int(caveat_lines * FACE_CAVEAT_PT * 1.3 * EMU_PER_PT)
+    caveat_top = source_top - Inches(0.08) - caveat_height if caveats else 0
     return ChartSlideLayout(
         title_size,
         title_height,
         subtitle_top,
         subtitle_height,
         picture_top,
-        SOURCE_BOTTOM - source_height,
+        source_top,
+        caveat_top,
     )
 
 
@@ -242,6 +287,13 @@ def _chart_slide(deck: Any, result: ChartResult, picture: bytes) -> None:
         image.left = int((SLIDE_WIDTH - image.width) / 2)
     image.name = f"Chart: {result.title}"
     image._element.nvPicPr.cNvPr.set("descr", alt_text(result))
+    if layout.caveat_top:
+        caveats = _text_box(
+            slide, MARGIN, layout.caveat_top, CONTENT_WIDTH, layout.source_top - layout.caveat_top
+        )
+        caveats.name = "Caveats"
+        caveats.text_frame.margin_top = caveats.text_frame.margin_bottom = 0
+        _write(caveats.text_frame, face_caveats(result), FACE_CAVEAT_PT)
     source = _text_box(
         slide, MARGIN, layout.source_top, CONTENT_WIDTH, SOURCE_BOTTOM - layout.source_top
     )

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.base import ChartResult
+from dashboard.charts.trends import series_words
 from dashboard.export.tables import (
     _is_missing,
 )
@@ -84,6 +85,24 @@ def speaker_notes(result: ChartResult) -> str:
     return "\n\n".join(parts)
 
 
+def series_names(table: pd.DataFrame) -> list[str]:
+    """The series a chart draws, in words a reader knows ('ONS July 2019 release'), never the
+    internal names ('ons_jul2019'): the table's own `series_name` where it has one, else the
+    slug in words, else the source that the series comes from."""
+    if "series_name" in table.columns:
+        return sorted({str(s) for s in table["series_name"].dropna() if str(s)})
+    if "series" not in table.columns:
+        return []
+    names = set()
+    for slug, rows in table.dropna(subset=["series"]).groupby("series"):
+        words = series_words(str(slug))
+        sources = rows["source_short"].dropna().unique() if "source_short" in rows else []
+        if words == str(slug).replace("_", " ") and len(sources) == 1:
+            words = str(sources[0])
+        names.add(words)
+    return sorted(names)
+
+
 def _listed(names: Sequence[str], limit: int = 4) -> str:
     shown = "; ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -129,13 +148,12 @@ def deck_caveats(
             "with a reason (in the notes and the data downloads), never drawn as 0."
         )
     for result in results:
-        if "series" in result.table.columns:
-            series = sorted({str(s) for s in result.table["series"].dropna()})
-            if len(series) > 1:
-                items.append(
-                    f"Series breaks in '{result.title}': {len(series)} series "
-                    f"({_listed(series)}) are drawn separately and never joined into one line."
-                )
+        series = series_names(result.table)
+        if len(series) > 1:
+            items.append(
+                f"Series breaks in '{result.title}': {len(series)} series "
+                f"({_listed(series)}) are drawn separately and never joined into one line."
+            )
     if omitted:
         names = [result.title for result in omitted]
         items.append(f"No figures for these filters, so no slide: {_listed(names, 8)}.")
