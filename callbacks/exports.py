@@ -236,6 +236,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None, contact: s
         results, failed = export.build_results(store, selection, [s.name for s in specs])
         try:
             pictures = slide_pictures(results, selection)
+            glance = export.unit_glance(store, selection, renderer)
         except export.ExportError as error:
             log.warning("slides for %s failed: %s", pathname, error)
             return no_update, f"The slides could not be made: {error}"
@@ -245,7 +246,8 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None, contact: s
             context=export.export_context(store, selection, contact=contact),
             pictures=pictures,
             failed=failed,
+            glance=glance,
         )
         filename = export.export_filename(f"{view}-slides", selection, "pptx")
-        slides = export.deck_slide_count(results, failed)
+        slides = export.deck_slide_count(results, failed, glance=glance is not None)
         return dcc.send_bytes(deck, filename), f"Downloaded {filename} ({slides} slides)."

@@ -255,9 +255,10 @@ def export_slides(args: argparse.Namespace, store: DataStore) -> str:
         print(f"warning: the chart '{name}' could not be built; see the log", file=sys.stderr)
     with export.ImageRenderer() as renderer:
         pictures = export.slide_pictures(results, renderer)
+        glance = export.unit_glance(store, selection, renderer)
     context = export.export_context(store, selection, contact=Settings.from_env().contact)
     deck = export.build_deck(
-        results, title=title, context=context, pictures=pictures, failed=failed
+        results, title=title, context=context, pictures=pictures, failed=failed, glance=glance
     )
     write_whole(args.output, deck)
     shown = sum(export.has_marks(result) for result in results)

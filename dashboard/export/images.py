@@ -28,6 +28,7 @@ from dashboard.export.formats import (
     STRETCH_STEPS,
     ExportError,
 )
+from dashboard.figures.panels import panel_pages
 from dashboard.figures.theme import (
     PRESENTATION_FONT_SIZE,
     PRESENTATION_SIZE,
@@ -148,23 +149,55 @@ def stretch_for(figure: go.Figure, plot_height: float) -> float:
     return next((f for f in STRETCH_STEPS if plot_height * f >= needed), STRETCH_STEPS[-1])
 
 
+MIN_TEXT_PX = 14  # no text smaller than this in a 1280 x 720 file (and in proportion elsewhere)
+MIN_TEXT_AT_WIDTH = 1280
+IMAGE_PANEL_ROWS = 2  # rows of small multiples an image shows (the rest are named)
+PANEL_ROW_PX = 150  # natural height of one row of panels on a page
+
+
+def min_font_for(layout_width: float) -> float:
+    """The smallest type (layout px) that is MIN_TEXT_PX in a file of the same design drawn
+    1280 px wide: 7 px on the 640 px layout of a 1280 x 720 PNG, 10.5 px on the 960 px one."""
+    return MIN_TEXT_PX * layout_width / MIN_TEXT_AT_WIDTH
+
+
+def first_panels(result: ChartResult, rows: int) -> tuple[go.Figure, str]:
+    """The chart's first `rows` rows of small multiples and a subtitle naming the rest.
+
+    A stack of 20 panels squeezed into 16:9 has 50 px panels and 4 px labels; the export
+    shows the first rows at a readable size instead, and says where the others are.
+    """
+    pages = panel_pages(result.figure, rows)
+    if len(pages) == 1:
+        return result.figure, result.subtitle
+    first = pages[0]
+    figure = go.Figure(first.figure)
+    figure.update_layout(height=NATURAL_MARGINS + PANEL_ROW_PX * rows)
+    total = sum(len(page.panels) for page in pages)
+    note = f"first {len(first.panels)} of {total} panels (all in the data download)"
+    return figure, f"{result.subtitle} · {note}"
+
+
 def image_figure(result: ChartResult, size: tuple[int, int] = PRESENTATION_SIZE) -> go.Figure:
     """The chart in presentation style with its title, subtitle and source line inside.
 
     `size` is the layout of the frame (960 x 540 for a 1920 x 1080 file); a tall chart gets a
-    larger layout (see `stretch_for`), with headings kept at the frame's proportions.
+    larger layout (see `stretch_for`), with headings kept at the frame's proportions. Small
+    multiples show their first rows (`first_panels`); no text is under `min_font_for`.
     """
     width, height = size
     design = width / PRESENTATION_SIZE[0]
-    stretch = stretch_for(result.figure, IMAGE_PLOT_HEIGHT)
+    figure, subtitle = first_panels(result, IMAGE_PANEL_ROWS)
+    stretch = stretch_for(figure, IMAGE_PLOT_HEIGHT)
     return presentation_figure(
-        result.figure,
+        figure,
         title=result.title,
-        subtitle=result.subtitle,
+        subtitle=subtitle,
         source_line=result.source_line,
         size=(round(width * stretch), round(height * stretch)),
         font_size=PRESENTATION_FONT_SIZE * design,
         heading_size=PRESENTATION_FONT_SIZE * design * stretch,
+        min_font_size=min_font_for(width * stretch),
     )
 
 

@@ -25,8 +25,10 @@ from dashboard.export.formats import (
     export_context,
 )
 from dashboard.export.images import (
+    MIN_TEXT_PX,
     ImageRenderer,
     RenderJob,
+    first_panels,
     stretch_for,
 )
 from dashboard.export.tables import (
@@ -36,8 +38,10 @@ from dashboard.export.words import (
     alt_text,
     deck_caveats,
     has_marks,
+    key_figures,
     speaker_notes,
 )
+from dashboard.figures.locator_map import build_locator_map
 from dashboard.figures.theme import (
     MUTED,
     PALETTE,
@@ -61,6 +65,7 @@ EMU_PER_PT = 12700
 SLIDE_PX_PER_INCH = 84
 SLIDE_FONT_PX = 18
 SLIDE_IMAGE_SCALE = 2
+SLIDE_PANEL_ROWS = 3  # rows of small multiples a slide shows
 SLIDE_AXIS_ROOM = 60  # px of the picture taken by the axis labels and title
 CAVEAT_LINES_PER_SLIDE = 16
 CAVEAT_CHARS_PER_LINE = 105
@@ -166,18 +171,27 @@ def slide_picture_size(layout: ChartSlideLayout) -> tuple[int, int]:
     )
 
 
+SLIDE_PX_AT_1280 = 1280 / (SLIDE_WIDTH / 914400)  # px per slide inch when shown 1280 px wide
+
+
 def slide_job(result: ChartResult) -> RenderJob:
-    """The chart without its words (the slide carries title, subtitle and source as text)."""
+    """The chart without its words (the slide carries title, subtitle and source as text).
+
+    Small multiples show their first rows (the slide's subtitle says so); no text is smaller
+    than 14 px when the slide is shown 1280 px wide.
+    """
     width, height = slide_picture_size(chart_slide_layout(result))
-    stretch = stretch_for(result.figure, height - SLIDE_AXIS_ROOM)
+    figure, _ = first_panels(result, SLIDE_PANEL_ROWS)
+    stretch = stretch_for(figure, height - SLIDE_AXIS_ROOM)
     figure = presentation_figure(
-        result.figure,
+        figure,
         title=result.title,
         subtitle=result.subtitle,
         source_line=result.source_line,
         size=(round(width * stretch), round(height * stretch)),
         with_text=False,
         font_size=SLIDE_FONT_PX,
+        min_font_size=MIN_TEXT_PX * SLIDE_PX_PER_INCH / SLIDE_PX_AT_1280 * stretch,
     )
     layout = figure.layout
     return RenderJob(figure, "png", layout.width, layout.height, SLIDE_IMAGE_SCALE / stretch)
@@ -277,7 +291,7 @@ def _chart_slide(deck: Any, result: ChartResult, picture: bytes) -> None:
     _left_aligned(frame)
     subtitle = _text_box(slide, MARGIN, layout.subtitle_top, CONTENT_WIDTH, layout.subtitle_height)
     subtitle.text_frame.margin_top = subtitle.text_frame.margin_bottom = 0
-    _write(subtitle.text_frame, [result.subtitle], 16, colour=MUTED)
+    _write(subtitle.text_frame, [first_panels(result, SLIDE_PANEL_ROWS)[1]], 16, colour=MUTED)
     image = slide.shapes.add_picture(
         io.BytesIO(picture), MARGIN, layout.picture_top, width=CONTENT_WIDTH
     )
@@ -333,6 +347,88 @@ def _caveat_slides(deck: Any, items: Sequence[str]) -> None:
         _write(body.text_frame, page, 16, space_after=8)
 
 
+LOCATOR_LAYOUT = (360, 480)  # px of the locator map's layout (drawn at SLIDE_IMAGE_SCALE)
+GLANCE_FIGURES_PER_CHART = 3
+
+
+@dataclass(frozen=True)
+class UnitGlance:
+    """What the 'at a glance' slide of a one-unit deck shows besides the key figures."""
+
+    name: str
+    locator: bytes  # PNG: the unit highlighted on the map of force areas
+
+
+def locator_job(store: DataStore, selection: Selection) -> tuple[str, RenderJob] | None:
+    """The unit's name and its locator map to draw, for a deck about exactly one unit."""
+    if len(selection.units) != 1 or store.boundaries is None:
+        return None
+    units = store.units.set_index("unit_id")
+    if selection.units[0] not in units.index:
+        return None
+    row = units.loc[selection.units[0]]
+    codes = [code for code in str(row["pfa_codes"]).split(";") if code]
+    figure = build_locator_map(store.boundaries, codes, str(row["area_name"]))
+    width, height = LOCATOR_LAYOUT
+    figure.update_layout(width=width, height=height)
+    return str(row["name"]), RenderJob(figure, "png", width, height, SLIDE_IMAGE_SCALE)
+
+
+def unit_glance(
+    store: DataStore, selection: Selection, renderer: ImageRenderer
+) -> UnitGlance | None:
+    """The locator map of a one-unit deck, drawn; None for a deck about several units."""
+    job = locator_job(store, selection)
+    if job is None:
+        return None
+    name, render = job
+    return UnitGlance(name, renderer.render_many([render])[0])
+
+
+def glance_figures(results: Sequence[ChartResult]) -> list[str]:
+    """Up to GLANCE_FIGURES_PER_CHART key figures of each chart, under the chart's title."""
+    lines: list[str] = []
+    for result in results:
+        figures = key_figures(result.table, GLANCE_FIGURES_PER_CHART)
+        if figures:
+            lines.append(result.title)
+            lines.extend(f"• {line}" for line in figures)
+    return lines
+
+
+def _glance_slide(deck: Any, glance: UnitGlance, results: Sequence[ChartResult]) -> None:
+    """The unit on the map (left) and its key figures as published (right)."""
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
+    _accent(slide, MARGIN, Inches(0.3), Inches(0.8), Inches(0.06))
+    heading = slide.shapes.title
+    _place(heading, MARGIN, TITLE_TOP, CONTENT_WIDTH, Inches(0.6))
+    frame = heading.text_frame
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    _write(frame, [f"{glance.name} at a glance"], 28, bold=True)
+    _left_aligned(frame)
+    top, height = Inches(1.3), Inches(5.6)
+    picture = slide.shapes.add_picture(io.BytesIO(glance.locator), MARGIN, top, height=height)
+    picture.name = "Locator map"
+    picture._element.nvPicPr.cNvPr.set(
+        "descr",
+        f"Map of the police force areas of England and Wales with {glance.name} highlighted.",
+    )
+    left = MARGIN + picture.width + Inches(0.4)
+    box = _text_box(slide, left, top, SLIDE_WIDTH - MARGIN - left, height)
+    lines = glance_figures(results) or ["No figures for this unit with these filters."]
+    _write(box.text_frame, ["Key figures, as published", *lines], 14, space_after=3)
+    first = box.text_frame.paragraphs[0].runs[0].font
+    first.bold, first.size = True, Pt(18)
+    for paragraph in box.text_frame.paragraphs[1:]:
+        if not paragraph.runs[0].text.startswith("•"):
+            paragraph.runs[0].font.bold = True
+    slide.notes_slide.notes_text_frame.text = (
+        "Each figure keeps its qualifier; its source is in the notes of its chart's slide and "
+        "in the data downloads."
+    )
+
+
 def property_text(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
     """`text` cut to fit a document property, ending in an ellipsis when it was cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -345,6 +441,7 @@ def build_deck(
     context: ExportContext,
     pictures: Mapping[str, bytes],
     failed: Sequence[str] = (),
+    glance: UnitGlance | None = None,
 ) -> bytes:
     """A 16:9 deck: title slide, one slide per chart that draws something, then the caveats.
 
@@ -363,6 +460,8 @@ def build_deck(
     deck.core_properties.author = property_text(context.app_name)
     sources = sorted({source for result in shown for source in sources_of(result)})
     _title_slide(deck, title, context, sources)
+    if glance is not None:
+        _glance_slide(deck, glance, shown)
     for result in shown:
         _chart_slide(deck, result, pictures[result.chart])
     _caveat_slides(deck, deck_caveats(shown, omitted, failed))
@@ -406,12 +505,18 @@ def make_deck(
     """Build the charts, draw their pictures in one batch and assemble the deck."""
     results, failed = build_results(store, selection, names)
     pictures = slide_pictures(results, renderer)
+    glance = unit_glance(store, selection, renderer)
     context = export_context(store, selection, today)
-    return build_deck(results, title=title, context=context, pictures=pictures, failed=failed)
+    return build_deck(
+        results, title=title, context=context, pictures=pictures, failed=failed, glance=glance
+    )
 
 
-def deck_slide_count(results: Sequence[ChartResult], failed: Sequence[str] = ()) -> int:
+def deck_slide_count(
+    results: Sequence[ChartResult], failed: Sequence[str] = (), glance: bool = False
+) -> int:
     """How many slides `build_deck` makes for these charts (title + charts + caveat pages)."""
     shown = [result for result in results if has_marks(result)]
     omitted = [result for result in results if not has_marks(result)]
-    return 1 + len(shown) + len(_caveat_pages(deck_caveats(shown, omitted, failed)))
+    caveat_pages = len(_caveat_pages(deck_caveats(shown, omitted, failed)))
+    return 1 + int(glance) + len(shown) + caveat_pages

@@ -12,7 +12,10 @@ from pptx import Presentation
 
 from dashboard import export
 from dashboard.charts import CHARTS, charts_for_view
+from dashboard.datastore import load_store
+from dashboard.geography import BOUNDARY_PATH
 from dashboard.selection import Selection
+from tests.conftest import DATA_DIR
 
 TODAY = dt.date(2026, 3, 5)
 # A valid 1 x 1 PNG, standing in for a rendered chart: these tests read the deck's words.
@@ -76,3 +79,43 @@ def test_the_caveats_box_sits_between_the_picture_and_the_source(real_store):
     assert picture.top + picture.height <= caveats.top
     source = [s for s in slide.shapes if s.has_text_frame and "Source" in s.text_frame.text][-1]
     assert caveats.top + caveats.height <= source.top
+
+
+def test_a_one_unit_deck_opens_with_the_unit_on_the_map_and_its_key_figures(real_store):
+    selection = Selection(("northumbria",))
+    name, job = export.locator_job(_store_with_map(), selection)
+    assert name == "Northumbria Violence Reduction Unit"
+    highlighted = job.figure.data[1]
+    assert list(highlighted.locations) == ["E23000007"]  # Northumbria's force area alone
+    assert len(job.figure.data[0].locations) == 42  # every other force, unhighlighted
+    names = [spec.name for spec in charts_for_view("profile")]
+    results, failed = export.build_results(real_store, selection, names)
+    pictures = {result.chart: TINY_PNG for result in results if export.has_marks(result)}
+    glance = export.UnitGlance(name, TINY_PNG)
+    data = export.build_deck(
+        results,
+        title="Northumbria: profile",
+        context=export.export_context(real_store, selection, TODAY),
+        pictures=pictures,
+        failed=failed,
+        glance=glance,
+    )
+    slides = list(Presentation(io.BytesIO(data)).slides)
+    assert len(slides) == export.deck_slide_count(results, failed, glance=True)
+    face = _face_text(slides[1])
+    assert "Northumbria Violence Reduction Unit at a glance" in face
+    assert "Key figures" in face
+    shown = [r for r in results if export.has_marks(r)]
+    first = export.key_figures(shown[0].table, 1)[0]
+    assert first in face
+    locator = [shape for shape in slides[1].shapes if shape.name == "Locator map"]
+    assert locator and "Northumbria" in locator[0]._element.nvPicPr.cNvPr.get("descr")
+
+
+def test_a_deck_of_several_units_has_no_locator_map(real_store):
+    assert export.locator_job(_store_with_map(), Selection(("kent", "essex"))) is None
+    assert export.locator_job(_store_with_map(), Selection()) is None
+
+
+def _store_with_map():
+    return load_store(DATA_DIR, BOUNDARY_PATH)
