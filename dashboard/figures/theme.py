@@ -147,14 +147,14 @@ def presentation_figure(
     `font_size` is the chart's type; `heading_size` (default the same) that of the words around
     it, so a tall chart drawn on a larger layout keeps headings the size of every other export.
     `min_font_size` (layout px) is a floor for every text: smaller type a builder chose for the
-    screen grows to it, and bar labels that would only fit smaller are left out, not shrunk.
+    screen grows to it, and bar labels are drawn at it (plotly would shrink them to fit a bar).
     """
     width, height = size
     base = max(font_size or PRESENTATION_FONT_SIZE * width / PRESENTATION_SIZE[0], min_font_size)
     pad = round(0.025 * width)
     styled = go.Figure(_scale_font_sizes(figure.to_dict(), base / SCREEN_FONT_SIZE, min_font_size))
     if min_font_size:
-        styled.update_layout(uniformtext={"minsize": min_font_size, "mode": "hide"})
+        styled.update_layout(uniformtext={"minsize": min_font_size, "mode": "show"})
     if styled.data and not any(trace.type in CARTESIAN for trace in styled.data):
         # A map alone has no x and y axes; left on, plotly draws default ticks over it.
         styled.update_xaxes(visible=False)
