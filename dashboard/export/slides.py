@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
@@ -385,11 +386,24 @@ def unit_glance(
     return UnitGlance(name, renderer.render_many([render])[0])
 
 
+def glance_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure for the glance slide (the last one the chart lists), leaving out
+    projections, which are not figures of what happened."""
+    rows = table[table["value"].notna()] if "value" in table.columns else table
+    if "note" in rows.columns:
+        projected = rows["note"].fillna("").astype(str).str.startswith("Projection")
+        rows = rows[~projected]
+    if "metric_label" in rows.columns:
+        rows = rows.groupby("metric_label", sort=False).tail(1)
+    return rows
+
+
 def glance_figures(results: Sequence[ChartResult]) -> list[str]:
-    """Up to GLANCE_FIGURES_PER_CHART key figures of each chart, under the chart's title."""
+    """Up to GLANCE_FIGURES_PER_CHART key figures of each chart (one per measure), under the
+    chart's title."""
     lines: list[str] = []
     for result in results:
-        figures = key_figures(result.table, GLANCE_FIGURES_PER_CHART)
+        figures = key_figures(glance_rows(result.table), GLANCE_FIGURES_PER_CHART)
         if figures:
             lines.append(result.title)
             lines.extend(f"• {line}" for line in figures)

@@ -106,10 +106,20 @@ def test_a_one_unit_deck_opens_with_the_unit_on_the_map_and_its_key_figures(real
     assert "Northumbria Violence Reduction Unit at a glance" in face
     assert "Key figures" in face
     shown = [r for r in results if export.has_marks(r)]
-    first = export.key_figures(shown[0].table, 1)[0]
+    first = export.key_figures(export.glance_rows(shown[0].table), 1)[0]
     assert first in face
     locator = [shape for shape in slides[1].shapes if shape.name == "Locator map"]
     assert locator and "Northumbria" in locator[0]._element.nvPicPr.cNvPr.get("descr")
+
+
+def test_the_glance_slide_gives_the_latest_figure_per_measure_and_no_projection(real_store):
+    names = [spec.name for spec in charts_for_view("profile")]
+    results, _ = export.build_results(real_store, Selection(("london",)), names)
+    lines = export.glance_figures([r for r in results if export.has_marks(r)])
+    assert not any("expected" in line.lower() for line in lines)  # London's projection
+    figures = [line for line in lines if line.startswith("• ") and "more in the data" not in line]
+    measures = [line.split(":")[0] for line in figures]
+    assert len(measures) == len(set(measures)), "one figure per measure"
 
 
 def test_a_deck_of_several_units_has_no_locator_map(real_store):
