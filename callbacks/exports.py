@@ -88,8 +88,9 @@ def embed_code_notice(snippet: str, copied: bool) -> list:
     ]
 
 
-def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
-    """`cache` keeps rendered images (Chromium work) keyed by chart, filters and data."""
+def register(app: Dash, store: DataStore, cache: Cache | None = None, contact: str = "") -> None:
+    """`cache` keeps rendered images (Chromium work) keyed by chart, filters and data;
+    `contact` (the VRU_CONTACT setting) is named on every spreadsheet's cover."""
     renderer = export.ImageRenderer(keep_open=True)
     unit_ids = store.unit_ids
     known = inputs.known_for(store)
@@ -160,7 +161,7 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
                 if fmt.is_image:
                     payload = image_bytes(chart, format_name, selection)
                 else:
-                    context = export.export_context(store, selection)
+                    context = export.export_context(store, selection, contact=contact)
                     payload = export.chart_file(
                         build_chart(chart, store, selection), format_name, context
                     )
@@ -221,7 +222,10 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         State(ids.FILTER_MEASURE_DROPDOWN, "value"),
         State(ids.URL_LOCATION, "pathname"),
         prevent_initial_call=True,
-        running=[(Output(ids.EXPORT_SLIDES_BUTTON, "disabled"), True, False)],
+        running=[
+            (Output(ids.EXPORT_SLIDES_BUTTON, "disabled"), True, False),
+            (Output(ids.EXPORT_SLIDES_PROGRESS, "hidden"), False, True),
+        ],
     )
     def download_slides(clicks, unit_values, year_value, measure_value, pathname):
         view, unit_id = view_for_path(pathname, unit_ids)
@@ -232,16 +236,18 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         results, failed = export.build_results(store, selection, [s.name for s in specs])
         try:
             pictures = slide_pictures(results, selection)
+            glance = export.unit_glance(store, selection, renderer)
         except export.ExportError as error:
             log.warning("slides for %s failed: %s", pathname, error)
             return no_update, f"The slides could not be made: {error}"
         deck = export.build_deck(
             results,
             title=deck_title(store, view, unit_id, pathname),
-            context=export.export_context(store, selection),
+            context=export.export_context(store, selection, contact=contact),
             pictures=pictures,
             failed=failed,
+            glance=glance,
         )
         filename = export.export_filename(f"{view}-slides", selection, "pptx")
-        slides = export.deck_slide_count(results, failed)
+        slides = export.deck_slide_count(results, failed, glance=glance is not None)
         return dcc.send_bytes(deck, filename), f"Downloaded {filename} ({slides} slides)."

@@ -93,7 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         "the image), or the data it shows.",
     )
     chart.add_argument("chart", help="the chart's name: " + ", ".join(CHARTS))
-    chart.add_argument("--format", required=True, choices=("png", "svg", "pdf", "csv", "xlsx"))
+    chart.add_argument(
+        "--format",
+        required=True,
+        choices=("png", "svg", "pdf", "csv", "xlsx"),
+        help="csv writes a zip: the table (header in row 1) and its metadata and notes",
+    )
     chart.add_argument(
         "--size",
         choices=export.PNG_SIZE_KEYS,
@@ -300,9 +305,10 @@ def export_slides(args: argparse.Namespace, store: DataStore) -> str:
         print(f"warning: the chart '{name}' could not be built; see the log", file=sys.stderr)
     with export.ImageRenderer() as renderer:
         pictures = export.slide_pictures(results, renderer)
-    context = export.export_context(store, selection)
+        glance = export.unit_glance(store, selection, renderer)
+    context = export.export_context(store, selection, contact=Settings.from_env().contact)
     deck = export.build_deck(
-        results, title=title, context=context, pictures=pictures, failed=failed
+        results, title=title, context=context, pictures=pictures, failed=failed, glance=glance
     )
     write_whole(args.output, deck)
     shown = sum(export.has_marks(result) for result in results)
@@ -326,7 +332,7 @@ def export_chart(args: argparse.Namespace, store: DataStore) -> str:
     selection = selection_from(args, store)
     _check_output(args.output, args.format, args.force)
     result = build_chart(args.chart, store, selection)
-    context = export.export_context(store, selection)
+    context = export.export_context(store, selection, contact=Settings.from_env().contact)
     format_name = export.format_key(args.format, args.size)
     if export.FORMATS[format_name].is_image:
         with export.ImageRenderer() as renderer:

@@ -250,7 +250,7 @@ def create_app(
     ):  # fmt: skip
         module.register(app, store)
     charts.register(app, store, cache=cache)
-    exports.register(app, store, cache=cache)
+    exports.register(app, store, cache=cache, contact=settings.contact)
     embed.register(app, store, cache=cache)
     # The open data API (/api/v1) reads the same store as the views.
     install_api(app.server, store)

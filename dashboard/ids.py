@@ -155,6 +155,8 @@ EXPORT_SLIDES_CONTAINER = "export-slides-container"
 EXPORT_SLIDES_BUTTON = "export-slides-button"
 EXPORT_SLIDES_DOWNLOAD = "export-slides-download"
 EXPORT_SLIDES_NOTICE = "export-slides-notice"
+# Shown while a deck is being built (a callback `running` output), hidden otherwise.
+EXPORT_SLIDES_PROGRESS = "export-slides-progress"
 EMBED_URL_LOCATION = "embed-url-location"
 EMBED_TITLE_TEXT = "embed-chart-title-text"
 EMBED_SUBTITLE_TEXT = "embed-chart-subtitle-text"

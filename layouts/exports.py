@@ -14,6 +14,9 @@ EMBED_HEADER = "Embed on another site"
 EMBED_KEY = "embed"  # the menu entry that shows the embed code as text
 
 
+SLIDES_PROGRESS_TEXT = "Building the slides: drawing every chart takes up to half a minute…"
+
+
 def export_menu(chart: str, title: str) -> html.Div:
     """'Download' (images at their stated size, SVG, PDF, CSV, XLSX) and 'Copy embed code'.
 
@@ -96,6 +99,19 @@ def _slides_box() -> html.Div:
                     "and a slide of data caveats",
                 ),
                 dcc.Download(id=ids.EXPORT_SLIDES_DOWNLOAD),
+                # Visible from the click until the file arrives (a deck takes 5-30 s), so the
+                # button never looks dead; role=status reads it out once.
+                html.Span(
+                    [
+                        dbc.Spinner(size="sm", spinner_class_name="me-1", type="border"),
+                        SLIDES_PROGRESS_TEXT,
+                    ],
+                    id=ids.EXPORT_SLIDES_PROGRESS,
+                    hidden=True,
+                    role="status",
+                    className="small",
+                    **{"aria-live": "polite"},
+                ),
                 html.Span(
                     id=ids.EXPORT_SLIDES_NOTICE,
                     role="status",

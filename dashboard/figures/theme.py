@@ -29,6 +29,8 @@ SCREEN_FONT_SIZE = 14
 # The presentation design is drawn on a 960 x 540 layout and exported at scale 2 (1920 x 1080 px).
 PRESENTATION_FONT_SIZE = 16
 PRESENTATION_SIZE = (960, 540)
+# Trace types drawn on x and y axes (a figure of none of these, e.g. a map, hides its axes).
+CARTESIAN = frozenset({"bar", "scatter", "scattergl", "heatmap", "box", "histogram"})
 AVERAGE_GLYPH_WIDTH = 0.58  # of the font size, for a sans-serif; used to wrap titles
 
 
@@ -78,14 +80,14 @@ def _wrapped(text: str, size: float, width: float) -> tuple[str, int]:
     return "<br>".join(lines), len(lines)
 
 
-def _scale_font_sizes(node: Any, factor: float) -> Any:
+def _scale_font_sizes(node: Any, factor: float, floor: float = 0) -> Any:
     """A copy of a figure dict with every explicit font size times `factor` (marker sizes kept).
 
     Builders size some text for the screen (tick labels at 11 px, say); the presentation grows
     the base type, and these grow in proportion so the hierarchy the builder chose survives.
     """
     if isinstance(node, list):
-        return [_scale_font_sizes(item, factor) for item in node]
+        return [_scale_font_sizes(item, factor, floor) for item in node]
     if not isinstance(node, dict):
         return node
     scaled = {}
@@ -93,10 +95,10 @@ def _scale_font_sizes(node: Any, factor: float) -> Any:
         if key.endswith("font") and isinstance(value, dict):
             value = dict(value)
             if isinstance(value.get("size"), int | float):
-                value["size"] = value["size"] * factor
+                value["size"] = max(value["size"] * factor, floor)
             elif isinstance(value.get("size"), list):
-                value["size"] = [size * factor for size in value["size"]]
-        scaled[key] = _scale_font_sizes(value, factor)
+                value["size"] = [max(size * factor, floor) for size in value["size"]]
+        scaled[key] = _scale_font_sizes(value, factor, floor)
     return scaled
 
 
@@ -132,6 +134,7 @@ def presentation_figure(
     with_text: bool = True,
     font_size: float | None = None,
     heading_size: float | None = None,
+    min_font_size: float = 0,
 ) -> go.Figure:
     """A copy styled for images and slides, so exports look like the screen but read at a distance.
 
@@ -143,11 +146,19 @@ def presentation_figure(
     can be placed relative to the whole image, so it never collides with axis labels.
     `font_size` is the chart's type; `heading_size` (default the same) that of the words around
     it, so a tall chart drawn on a larger layout keeps headings the size of every other export.
+    `min_font_size` (layout px) is a floor for every text: smaller type a builder chose for the
+    screen grows to it, and bar labels are drawn at it (plotly would shrink them to fit a bar).
     """
     width, height = size
-    base = font_size or PRESENTATION_FONT_SIZE * width / PRESENTATION_SIZE[0]
+    base = max(font_size or PRESENTATION_FONT_SIZE * width / PRESENTATION_SIZE[0], min_font_size)
     pad = round(0.025 * width)
-    styled = go.Figure(_scale_font_sizes(figure.to_dict(), base / SCREEN_FONT_SIZE))
+    styled = go.Figure(_scale_font_sizes(figure.to_dict(), base / SCREEN_FONT_SIZE, min_font_size))
+    if min_font_size:
+        styled.update_layout(uniformtext={"minsize": min_font_size, "mode": "show"})
+    if styled.data and not any(trace.type in CARTESIAN for trace in styled.data):
+        # A map alone has no x and y axes; left on, plotly draws default ticks over it.
+        styled.update_xaxes(visible=False)
+        styled.update_yaxes(visible=False)
     styled.update_layout(
         width=width,
         height=height,
@@ -160,7 +171,8 @@ def presentation_figure(
         _dock_legend(styled, pad, bottom=pad)
         return _fit_maps(styled)
     heading = heading_size or base
-    title_size, subtitle_size, source_size = heading * 1.6, heading * 1.05, heading * 0.75
+    title_size, subtitle_size = heading * 1.6, heading * 1.05
+    source_size = max(heading * 0.75, min_font_size)
     text_width = width - 2 * pad
     title_text, title_lines = _wrapped(title, title_size, text_width)
     subtitle_text, subtitle_lines = _wrapped(subtitle, subtitle_size, text_width)

@@ -12,6 +12,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from dashboard import export
+
 pytestmark = pytest.mark.browser
 
 BUSY = 30_000  # ms: the first callback of a page can take this long on a loaded 2-core machine
@@ -71,8 +73,8 @@ def test_a_filter_change_and_a_download_run_under_the_policy(
     expect(watched).to_have_url(re.compile(r"unit=northumbria"), timeout=BUSY)
     card.locator(".export-menu .dropdown-toggle").click()
     with watched.expect_download(timeout=60_000) as info:
-        card.get_by_text("Data as CSV", exact=True).click()
-    assert info.value.suggested_filename.endswith(".csv")
+        card.get_by_text(export.FORMATS["csv"].label, exact=True).click()
+    assert info.value.suggested_filename.endswith(".zip")
     watched.wait_for_load_state("networkidle")
     assert _violations(watched) == []
     assert _csp_errors(console_errors) == []

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import struct
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
+from dashboard import export, ids
 from dashboard.charts import charts_for_view
 
 pytestmark = pytest.mark.browser
@@ -42,12 +44,18 @@ def test_download_menu_gives_the_data_as_csv_with_the_filters_applied(
     page: Page, live_server, console_errors
 ):
     card = _first_card(page, live_server, "?year=2019-20")
-    saved = _download(page, card, "Data as CSV")
-    assert re.fullmatch(r"vru-[a-z0-9-]+-2019-20\.csv", saved.name)
-    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
-    header = dict(row for row in rows[: rows.index([])] if row[0] != "Caveat")
-    assert "Financial year: 2019/20" in header["Filters"]
-    assert header["Sources"].startswith("Source")
+    saved = _download(page, card, export.FORMATS["csv"].label)
+    assert re.fullmatch(r"vru-[a-z0-9-]+-2019-20\.zip", saved.name)
+    with zipfile.ZipFile(saved) as archive:
+        names = sorted(archive.namelist())
+        texts = {name: archive.read(name).decode("utf-8-sig") for name in names}
+    table_name = next(n for n in names if not n.endswith("-metadata.csv"))
+    metadata_name = table_name.removesuffix(".csv") + "-metadata.csv"
+    header = next(csv.reader(io.StringIO(texts[table_name])))
+    assert {"value_text", "qualifier", "citation"} <= set(header)  # the header is row 1
+    metadata = dict(list(csv.reader(io.StringIO(texts[metadata_name])))[1:])
+    assert "Financial year: 2019/20" in metadata["Filters"]
+    assert metadata["Source"].startswith("Source")
     expect(card.locator("[role=status]").first).to_contain_text("Downloaded", timeout=BUSY)
     assert console_errors == []
 
@@ -66,8 +74,16 @@ def test_download_slides_gives_a_deck_of_the_view(page: Page, live_server, conso
     page.goto(f"{live_server.url}{VIEW}")
     button = page.get_by_role("button", name=re.compile("Download slides"))
     expect(button).to_be_visible(timeout=BUSY)
+    progress = page.locator(f"#{ids.EXPORT_SLIDES_PROGRESS}")
+    expect(progress).to_be_hidden()
     with page.expect_download(timeout=180_000) as info:
         button.click()
+        # Feedback at once, long before the deck is ready (it takes 5-30 s).
+        expect(progress).to_be_visible(timeout=5_000)
+        expect(progress).to_contain_text("Building the slides")
+        expect(button).to_be_disabled(timeout=5_000)
+    expect(progress).to_be_hidden(timeout=BUSY)
+    expect(button).to_be_enabled()
     deck = Presentation(info.value.path())
     slides = list(deck.slides)
     assert slides[0].shapes.title.text.startswith("VRU briefing")
@@ -112,6 +128,6 @@ def test_a_profile_chart_downloads_for_its_unit(page: Page, live_server, console
     expect(card.locator(".export-menu .dropdown-toggle")).to_be_visible(timeout=BUSY)
     saved = _download(page, card, "Data as Excel (XLSX)")
     assert saved.name.endswith("-merseyside.xlsx")
-    sheet = load_workbook(saved)["Data"]
-    assert sheet["A3"].value == "Filters" and "Units: Merseyside" in sheet["B3"].value
+    cover = {row[0]: row[1] for row in load_workbook(saved)["Cover"].iter_rows(values_only=True)}
+    assert "Units: Merseyside" in cover["Filters"]
     assert console_errors == []

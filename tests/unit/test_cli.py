@@ -8,6 +8,7 @@ import os
 import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -68,16 +69,19 @@ def test_missing_output_option_is_a_usage_error(capsys):
     assert "-o/--output" in capsys.readouterr().err
 
 
-def test_export_chart_writes_the_data_as_csv_with_filters_in_its_header(tmp_path, capsys):
-    output = tmp_path / "chart.csv"
+def test_export_chart_writes_the_data_as_csv_with_filters_in_its_metadata(tmp_path, capsys):
+    output = tmp_path / "chart.zip"
     assert (
         main(["export-chart", A_CHART, "--format", "csv", "--year", "2019/20", "-o", str(output)])
         == 0
     )
     assert f"Wrote {output}" in capsys.readouterr().out
-    rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8-sig"))))
-    header = dict(row for row in rows[: rows.index([])] if row[0] != "Caveat")
-    assert "Financial year: 2019/20" in header["Filters"]
+    with zipfile.ZipFile(output) as archive:
+        text = archive.read(f"{A_CHART}-metadata.csv").decode("utf-8-sig")
+        table = archive.read(f"{A_CHART}.csv").decode("utf-8-sig")
+    metadata = dict(list(csv.reader(io.StringIO(text)))[1:])
+    assert "Financial year: 2019/20" in metadata["Filters"]
+    assert next(csv.reader(io.StringIO(table)))[0] != "Chart"  # the header is row 1
 
 
 def test_python_m_dashboard_writes_a_png_of_the_stated_size(tmp_path):

@@ -6,6 +6,7 @@ import base64
 import csv
 import datetime as dt
 import io
+import zipfile
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,7 +32,9 @@ FORMULA_PAYLOADS = [
     "=cmd|'/c notepad'!'A1'",
 ]
 TODAY = dt.date(2026, 3, 5)
-CONTEXT = export.ExportContext("Units: Alpha · Financial year: 2019/20", TODAY)
+CONTEXT = export.ExportContext(
+    "Units: Alpha · Financial year: 2019/20", TODAY, contact="vru-data@example.org"
+)
 # A valid 1 x 1 PNG, standing in for a rendered chart in deck-structure tests.
 TINY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
@@ -85,12 +88,21 @@ def test_spreadsheet_value_keeps_numbers_as_numbers_and_missing_as_empty():
     assert export.spreadsheet_value("-13.5%") == "'-13.5%"
 
 
+def _zip_members(payload: bytes) -> dict[str, list[list[str]]]:
+    """Each CSV inside a CSV download, parsed; the BOM (Excel reads UTF-8 with it) checked."""
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        members = {}
+        for name in archive.namelist():
+            data = archive.read(name)
+            assert data.startswith(b"\xef\xbb\xbf"), name
+            members[name] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return members
+
+
 def test_csv_neutralises_formula_text_and_keeps_negative_numbers_readable():
-    payload = export.table_csv(_result(_hostile_table()), CONTEXT)
-    assert payload.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8 (the £ sign)
-    rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
-    header_at = rows.index([])
-    header, data = rows[header_at + 1], rows[header_at + 2 :]
+    members = _zip_members(export.chart_file(_result(_hostile_table()), "csv", CONTEXT))
+    rows = members["made-up.csv"]
+    header, data = rows[0], rows[1:]
     assert "hover_text" not in header
     for row in data:
         cells = dict(zip(header, row, strict=True))
@@ -99,7 +111,8 @@ def test_csv_neutralises_formula_text_and_keeps_negative_numbers_readable():
         assert float(cells["value"]) == -13.5 and cells["value"] == "-13.5"
         assert cells["count"] == "-2"
     assert [row[0] for row in data] == ["'" + p for p in FORMULA_PAYLOADS]
-    text_cells = [cell for row in rows for cell in row if cell and not _is_number(cell)]
+    every_row = [row for rows in members.values() for row in rows]
+    text_cells = [cell for row in every_row for cell in row if cell and not _is_number(cell)]
     assert not any(cell.startswith(export.FORMULA_TRIGGERS) for cell in text_cells)
 
 
@@ -112,36 +125,72 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def test_csv_header_names_chart_filters_sources_and_caveats():
-    rows = list(csv.reader(io.StringIO(export.table_csv(_result(_hostile_table()), CONTEXT)
-                                       .decode("utf-8-sig"))))  # fmt: skip
-    preamble = dict(row for row in rows[: rows.index([])] if row[0] != "Caveat")
-    assert preamble["Chart"] == "A made-up chart"
-    assert preamble["Filters"] == CONTEXT.filters
-    assert preamble["Sources"].startswith("Source: APCC 2020; Home Office 2023")
-    assert preamble["Downloaded"].startswith("2026-03-05")
-    assert ["Caveat", "A caveat of this chart."] in rows
+def test_csv_download_is_the_table_with_its_header_in_row_1_and_the_metadata_beside_it():
+    members = _zip_members(export.chart_file(_result(_hostile_table()), "csv", CONTEXT))
+    assert sorted(members) == ["made-up-metadata.csv", "made-up.csv"]
+    assert members["made-up.csv"][0][:2] == ["unit_name", "value_text"]
+    metadata = members["made-up-metadata.csv"]
+    assert metadata[0] == ["field", "value"]
+    fields = dict(metadata[1:])
+    assert fields["Title"] == "A made-up chart"
+    assert fields["Filters"] == CONTEXT.filters
+    assert fields["Source"].startswith("Source: APCC 2020; Home Office 2023")
+    assert fields["Date downloaded"].startswith("2026-03-05")
+    assert fields["Contact"] == "vru-data@example.org"
+    assert fields["[note 1]"] == "A caveat of this chart."
+
+
+def _sheet_rows(sheet) -> list[list]:
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def test_xlsx_neutralises_text_cells_and_writes_numbers_as_numbers():
     book = load_workbook(io.BytesIO(export.table_xlsx(_result(_hostile_table()), CONTEXT)))
     sheet = book["Data"]
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    header_at = next(i for i, row in enumerate(values) if row[0] == "unit_name")
-    header = values[header_at]
-    for row in values[header_at + 1 :]:
+    values = _sheet_rows(sheet)
+    header = values[0]
+    assert header[0] == "unit_name"
+    for row in values[1:]:
         cells = dict(zip(header, row, strict=True))
         assert cells["unit_name"].startswith("'")
         assert cells["value"] == -13.5 and isinstance(cells["value"], float)
         assert cells["count"] == -2
-    for row in sheet.iter_rows():
-        for cell in row:
-            assert cell.data_type != "f", f"{cell.coordinate} would be evaluated"
-            if isinstance(cell.value, str):
-                assert not cell.value.startswith(export.FORMULA_TRIGGERS)
-    assert sheet["A1"].value == "Chart" and sheet["B1"].value == "A made-up chart"
-    assert sheet["B3"].value == CONTEXT.filters
-    assert sheet.freeze_panes == f"A{header_at + 2}"
+    for each in book.worksheets:
+        for row in each.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{each.title}!{cell.coordinate} would be evaluated"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(export.FORMULA_TRIGGERS)
+    assert sheet.freeze_panes == "A2"
+
+
+def test_xlsx_is_laid_out_as_statisticians_publish_tables():
+    """Analysis Function guidance: a cover sheet, a notes sheet with '[note N]' references,
+    one table per sheet starting in A1, no merged cells."""
+    book = load_workbook(io.BytesIO(export.table_xlsx(_result(_hostile_table()), CONTEXT)))
+    assert book.sheetnames == ["Cover", "Notes", "Data"]
+    for sheet in book.worksheets:
+        assert not sheet.merged_cells.ranges, sheet.title
+        assert sheet["A1"].value, f"{sheet.title} does not start in A1"
+        rows = _sheet_rows(sheet)
+        assert all(any(v is not None for v in row) for row in rows), f"blank row in {sheet.title}"
+    cover = dict(row[:2] for row in _sheet_rows(book["Cover"])[1:])
+    assert cover["Title"] == "A made-up chart"
+    assert cover["Source"].startswith("Source: APCC 2020")
+    assert cover["Filters"] == CONTEXT.filters
+    assert cover["Date downloaded"].startswith("2026-03-05")
+    assert cover["Contact"] == "vru-data@example.org"
+    assert "[note 1]" in cover["Notes"]
+    notes = _sheet_rows(book["Notes"])
+    assert notes[0] == ["Note number", "Note text"]
+    assert notes[1] == ["[note 1]", "A caveat of this chart."]
+
+
+def test_spreadsheets_say_when_no_contact_is_set():
+    context = export.ExportContext(CONTEXT.filters, TODAY)
+    book = load_workbook(io.BytesIO(export.table_xlsx(_result(_hostile_table()), context)))
+    cover = dict(row[:2] for row in _sheet_rows(book["Cover"])[1:])
+    assert cover["Contact"] == export.NO_CONTACT
 
 
 def test_export_table_is_the_chart_table_with_qualifier_and_source_columns():
@@ -155,12 +204,17 @@ def test_export_table_is_the_chart_table_with_qualifier_and_source_columns():
 def test_every_chart_exports_csv_and_xlsx_of_exactly_its_table(name, real_store):
     result = build_chart(name, real_store, Selection())
     context = export.export_context(real_store, Selection(), TODAY)
-    rows = list(csv.reader(io.StringIO(export.table_csv(result, context).decode("utf-8-sig"))))
-    header_at = rows.index([]) + 1
-    assert len(rows) - header_at - 1 == len(result.table)
-    assert {"qualifier", "citation"} <= set(rows[header_at])
-    sheet = load_workbook(io.BytesIO(export.table_xlsx(result, context)))["Data"]
-    assert sheet.max_row == header_at + 1 + len(result.table)
+    members = _zip_members(export.chart_file(result, "csv", context))
+    rows = members[f"{name}.csv"]
+    assert len(rows) == 1 + len(result.table)
+    assert {"qualifier", "citation"} <= set(rows[0])
+    assert dict(members[f"{name}-metadata.csv"][1:])["Title"] == result.title
+    book = load_workbook(io.BytesIO(export.table_xlsx(result, context)))
+    assert book.sheetnames == ["Cover", "Notes", "Data"]
+    sheet = book["Data"]
+    assert sheet.max_row == 1 + len(result.table)
+    assert [cell.value for cell in sheet[1]] == rows[0]
+    assert not any(each.merged_cells.ranges for each in book.worksheets)
 
 
 def test_filters_description_names_units_year_and_measure(synthetic_store):
@@ -181,7 +235,7 @@ def test_export_filename_says_what_when_and_where():
         export.export_filename("funding-per-person", selection, "png", "1920x1080")
         == "vru-funding-per-person-2019-20-kent-essex-1920x1080.png"
     )
-    assert export.export_filename("map", Selection(("a", "b", "c")), "csv") == "vru-map-3-units.csv"
+    assert export.export_filename("map", Selection(("a", "b", "c")), "zip") == "vru-map-3-units.zip"
 
 
 def test_menu_offers_both_png_sizes_svg_pdf_csv_and_xlsx():

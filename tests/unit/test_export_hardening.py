@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import io
 import types
+import zipfile
 
 import pytest
 from pptx import Presentation
@@ -77,7 +78,7 @@ def _on_day(monkeypatch, day: dt.date) -> None:
 
     fake = types.SimpleNamespace(date=Day)
     monkeypatch.setattr(serving, "dt", fake)
-    monkeypatch.setattr(export, "dt", fake)
+    monkeypatch.setattr(export.formats, "dt", fake)
 
 
 def test_a_repeated_export_states_the_day_it_was_downloaded(real_store, monkeypatch):
@@ -90,11 +91,10 @@ def test_a_repeated_export_states_the_day_it_was_downloaded(real_store, monkeypa
         answer = client.post("/_dash-update-component", json=body).get_json()
         download = answer["response"][ids.export_download("funding-by-year")]["data"]
         content = download["content"]
-        texts.append(
-            base64.b64decode(content).decode("utf-8-sig") if download["base64"] else content
-        )
-    assert "Downloaded,2026-12-01 " in texts[0]
-    assert "Downloaded,2026-12-02 " in texts[1]
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(content))) as archive:
+            texts.append(archive.read("funding-by-year-metadata.csv").decode("utf-8-sig"))
+    assert "Date downloaded,2026-12-01 " in texts[0]
+    assert "Date downloaded,2026-12-02 " in texts[1]
 
 
 def _csv_args(path) -> list[str]:
@@ -102,7 +102,7 @@ def _csv_args(path) -> list[str]:
 
 
 def test_the_command_line_refuses_to_overwrite_without_force(tmp_path, capsys):
-    target = tmp_path / "chart.csv"
+    target = tmp_path / "chart.zip"
     target.write_text("keep me")
     with pytest.raises(SystemExit) as stopped:
         cli.main(_csv_args(target))
@@ -110,7 +110,7 @@ def test_the_command_line_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert target.read_text() == "keep me"
     assert "--force" in capsys.readouterr().err
     assert cli.main([*_csv_args(target), "--force"]) == 0
-    assert target.read_text(encoding="utf-8-sig") != "keep me"
+    assert zipfile.is_zipfile(target)
 
 
 def test_ctrl_c_ends_with_one_line_and_status_130(tmp_path, monkeypatch, capsys):
@@ -118,7 +118,7 @@ def test_ctrl_c_ends_with_one_line_and_status_130(tmp_path, monkeypatch, capsys)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(export, "chart_file", interrupted)
-    target = tmp_path / "chart.csv"
+    target = tmp_path / "chart.zip"
     assert cli.run(_csv_args(target)) == 130
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
