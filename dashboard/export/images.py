@@ -28,7 +28,8 @@ from dashboard.export.formats import (
     STRETCH_STEPS,
     ExportError,
 )
-from dashboard.figures.panels import panel_pages
+from dashboard.figures.panels import panel_pages, panel_rows
+from dashboard.figures.row_cap import category_rows, top_rows
 from dashboard.figures.theme import (
     PRESENTATION_FONT_SIZE,
     PRESENTATION_SIZE,
@@ -178,6 +179,35 @@ def first_panels(result: ChartResult, rows: int) -> tuple[go.Figure, str]:
     return figure, f"{result.subtitle} · {note}"
 
 
+ROW_PITCH = 1.4  # line heights per line of a row's label (plotly hides labels packed tighter)
+ROW_GAP = 0.8  # line heights between two rows' labels
+PANEL_ROWS_EXTRA = 3  # rows' worth of height a further panel takes: its title, ticks and gap
+LEGEND_ROW_PITCH = 1.8  # line heights per row of a legend under the plot
+LEGEND_PER_ROW = 3  # entries in a row of a horizontal legend, in a 16:9 frame
+
+
+def _category_count(figure: go.Figure) -> int:
+    """How many category rows all the panels of a figure have together."""
+    layout = figure.layout.to_plotly_json()
+    return sum(
+        len(axis.get("categoryarray") or ())
+        for key, axis in layout.items()
+        if key.startswith("yaxis") and isinstance(axis, dict)
+    )
+
+
+def rows_that_fit(figure: go.Figure, lines: int) -> int:
+    """How many category rows of `lines`-line labels a 16:9 frame holds at its own type size.
+
+    Counted in units of the frame's type, so it holds for every export size: the plot's share
+    of the frame, less the legend under it, over the pitch of one row.
+    """
+    entries = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name)
+    legend_rows = -(-entries // LEGEND_PER_ROW) if figure.layout.showlegend is not False else 0
+    plot = IMAGE_PLOT_HEIGHT / PRESENTATION_FONT_SIZE - legend_rows * LEGEND_ROW_PITCH
+    return max(3, int(plot // (lines * ROW_PITCH + ROW_GAP)))
+
+
 def image_figure(result: ChartResult, size: tuple[int, int] = PRESENTATION_SIZE) -> go.Figure:
     """The chart in presentation style with its title, subtitle and source line inside.
 
@@ -188,6 +218,18 @@ def image_figure(result: ChartResult, size: tuple[int, int] = PRESENTATION_SIZE)
     width, height = size
     design = width / PRESENTATION_SIZE[0]
     figure, subtitle = first_panels(result, IMAGE_PANEL_ROWS)
+    panels = panel_rows(figure)
+    needed = _category_count(figure) + PANEL_ROWS_EXTRA * (panels - 1)
+    if panels > 1 and needed > rows_that_fit(figure, 1):
+        figure, subtitle = first_panels(result, 1)
+    found = category_rows(figure)
+    if found is not None and len(found[0]) > rows_that_fit(figure, found[1]):
+        fit = rows_that_fit(figure, found[1])
+        figure, left_out = top_rows(figure, fit)
+        total = fit + left_out
+        subtitle = f"{subtitle} · top {fit} of {total} rows (all in the data download)"
+        # Laid out on the frame itself: the rows were chosen to fit it at full-size type.
+        figure.update_layout(height=None)
     stretch = stretch_for(figure, IMAGE_PLOT_HEIGHT)
     return presentation_figure(
         figure,

@@ -110,6 +110,8 @@ def _dock_legend(figure: go.Figure, pad: int, *, bottom: float) -> None:
     """
     legend = figure.layout.legend
     below = legend.y is not None and legend.y < 0 and legend.yref in (None, "paper")
+    # A legend on the top edge of a screen figure would sit on the export's title.
+    below = below or (legend.yref == "container" and legend.y is not None and legend.y >= 0.9)
     if legend.orientation == "h" and below:
         width, height = figure.layout.width, figure.layout.height
         figure.update_layout(

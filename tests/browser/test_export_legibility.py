@@ -34,8 +34,6 @@ STILL_OVERLAPPING = {
     "school-exclusions",
     "funding-by-year",
     "funding-per-person",
-    "unit-funding-history",
-    "unit-outcomes",
     "compare-units",
 }
 SELECTIONS = {
