@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ from dashboard.export.formats import (
     ExportError,
 )
 from dashboard.figures.panels import panel_pages, panel_rows
-from dashboard.figures.row_cap import category_rows, top_rows
+from dashboard.figures.row_cap import category_rows, labels_on_rows, top_rows
 from dashboard.figures.theme import (
+    AVERAGE_GLYPH_WIDTH,
     PRESENTATION_FONT_SIZE,
     PRESENTATION_SIZE,
     presentation_figure,
@@ -183,7 +185,9 @@ ROW_PITCH = 1.4  # line heights per line of a row's label (plotly hides labels p
 ROW_GAP = 0.8  # line heights between two rows' labels
 PANEL_ROWS_EXTRA = 3  # rows' worth of height a further panel takes: its title, ticks and gap
 LEGEND_ROW_PITCH = 1.8  # line heights per row of a legend under the plot
-LEGEND_PER_ROW = 3  # entries in a row of a horizontal legend, in a 16:9 frame
+LEGEND_SYMBOL = 4.0  # width of a legend entry's symbol and gaps, in units of the type size
+NOTE_ROOM = " · 10 of 100 rows shown (all in the data download)"  # the note it will get
+FRAME_FIXED_LINES = 8.0  # margins, pads, the x ticks and axis title, in lines of type
 
 
 def _category_count(figure: go.Figure) -> int:
@@ -196,15 +200,41 @@ def _category_count(figure: go.Figure) -> int:
     )
 
 
-def rows_that_fit(figure: go.Figure, lines: int) -> int:
+def _text_lines(text: str, size: float) -> int:
+    """Lines a heading of `size` (in units of the frame's type) takes across the frame."""
+    per_line = max(
+        20, int(PRESENTATION_SIZE[0] * 0.95 / (size * PRESENTATION_FONT_SIZE * AVERAGE_GLYPH_WIDTH))
+    )
+    return len(textwrap.wrap(text, per_line)) or 1
+
+
+def _legend_lines(figure: go.Figure) -> int:
+    """Rows of the horizontal legend under the plot, from the width of its entries."""
+    if figure.layout.showlegend is False:
+        return 0
+    names = [str(t.name) for t in figure.data if t.showlegend is not False and t.name]
+    if not names:
+        return 0
+    across = PRESENTATION_SIZE[0] * 0.95 / PRESENTATION_FONT_SIZE
+    rows, used = 1, 0.0
+    for name in names:
+        width = len(name) * AVERAGE_GLYPH_WIDTH + LEGEND_SYMBOL
+        if used and used + width > across:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def rows_that_fit(figure: go.Figure, lines: int, subtitle: str = "", source: str = "") -> int:
     """How many category rows of `lines`-line labels a 16:9 frame holds at its own type size.
 
-    Counted in units of the frame's type, so it holds for every export size: the plot's share
-    of the frame, less the legend under it, over the pitch of one row.
+    Counted in lines of the frame's type, so it holds for every export size: the frame less the
+    title, subtitle, source line, legend, x axis and margins, over the pitch of one row.
     """
-    entries = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name)
-    legend_rows = -(-entries // LEGEND_PER_ROW) if figure.layout.showlegend is not False else 0
-    plot = IMAGE_PLOT_HEIGHT / PRESENTATION_FONT_SIZE - legend_rows * LEGEND_ROW_PITCH
+    frame = PRESENTATION_SIZE[1] / PRESENTATION_FONT_SIZE
+    headings = 1.6 * 1.25 + _text_lines(subtitle, 1.05) * 1.05 * 1.3
+    footing = _text_lines(source, 0.75) * 0.75 * 1.3 + _legend_lines(figure) * LEGEND_ROW_PITCH
+    plot = frame - headings - footing - FRAME_FIXED_LINES
     return max(3, int(plot // (lines * ROW_PITCH + ROW_GAP)))
 
 
@@ -220,14 +250,15 @@ def image_figure(result: ChartResult, size: tuple[int, int] = PRESENTATION_SIZE)
     figure, subtitle = first_panels(result, IMAGE_PANEL_ROWS)
     panels = panel_rows(figure)
     needed = _category_count(figure) + PANEL_ROWS_EXTRA * (panels - 1)
-    if panels > 1 and needed > rows_that_fit(figure, 1):
+    if panels > 1 and needed > rows_that_fit(figure, 1, subtitle, result.source_line):
         figure, subtitle = first_panels(result, 1)
     found = category_rows(figure)
-    if found is not None and len(found[0]) > rows_that_fit(figure, found[1]):
-        fit = rows_that_fit(figure, found[1])
+    fit = found and rows_that_fit(figure, found[1], subtitle + NOTE_ROOM, result.source_line)
+    if found is not None and len(found[0]) > fit:
         figure, left_out = top_rows(figure, fit)
+        figure = labels_on_rows(figure)
         total = fit + left_out
-        subtitle = f"{subtitle} · top {fit} of {total} rows (all in the data download)"
+        subtitle = f"{subtitle} · {fit} of {total} rows shown (all in the data download)"
         # Laid out on the frame itself: the rows were chosen to fit it at full-size type.
         figure.update_layout(height=None)
     stretch = stretch_for(figure, IMAGE_PLOT_HEIGHT)

@@ -178,5 +178,7 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
         span = (high - low) or abs(high) or 1.0
         figure.update_xaxes(range=[low - span * 0.02, high + span * 0.4], row=number, col=1)
         figure.update_yaxes(categoryorder="array", categoryarray=panel["order"], row=number, col=1)
-    figure.update_layout(hovermode="closest")
+    # An export that shows only the top rows still shows the unit the chart is about.
+    focus_rows = list(dict.fromkeys(rows.loc[rows["is_focus"].astype(bool), "row_label"]))
+    figure.update_layout(hovermode="closest", meta={"keep_rows": focus_rows})
     return figure

@@ -47,38 +47,50 @@ def _keep(values: list[Any], kept: set[str]) -> list[int]:
     return chosen
 
 
+def _as_list(values: Any) -> list | None:
+    """A trace's array attribute as a list (plotly keeps pandas columns as numpy arrays)."""
+    if isinstance(values, str | dict | bytes) or not hasattr(values, "__len__"):
+        return None
+    return list(values)
+
+
 def _filtered_trace(trace: dict, kept: set[str]) -> dict | None:
-    ys = trace.get("y")
-    if not isinstance(ys, list | tuple):
+    ys = _as_list(trace.get("y"))
+    if ys is None:
         return trace
-    ys = list(ys)
     chosen = _keep(ys, kept)
     if not chosen and ys:
         return None
     trace = dict(trace)
     for key in TRACE_ARRAYS:
-        values = trace.get(key)
-        if isinstance(values, list | tuple) and len(values) == len(ys):
+        values = _as_list(trace.get(key))
+        if values is not None and len(values) == len(ys):
             trace[key] = [values[i] for i in chosen]
     marker = trace.get("marker")
     if isinstance(marker, dict):
         marker = dict(marker)
         for key in MARKER_ARRAYS:
-            values = marker.get(key)
-            if isinstance(values, list | tuple) and len(values) == len(ys):
+            values = _as_list(marker.get(key))
+            if values is not None and len(values) == len(ys):
                 marker[key] = [values[i] for i in chosen]
         trace["marker"] = marker
     return trace
 
 
 def top_rows(figure: go.Figure, rows: int) -> tuple[go.Figure, int]:
-    """The figure with only its top `rows` category rows, and how many rows were left out."""
+    """The figure with only `rows` category rows, and how many rows were left out.
+
+    The rows kept are the top ones, and always the rows a builder names in the layout's
+    `meta["keep_rows"]` (the chosen unit of a comparison), which replace the lowest top rows.
+    """
     found = category_rows(figure)
     if found is None or len(found[0]) <= rows:
         return figure, 0
     order, _ = found
-    shown = order[:rows]
-    kept = set(shown)
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    must = [row for row in order if row in set(meta.get("keep_rows", ()))][:rows]
+    others = [row for row in order if row not in must][: rows - len(must)]
+    kept = set(must) | set(others)
     spec = figure.to_dict()
     layout = dict(spec.get("layout", {}))
     key = next(k for k in layout if k.startswith("yaxis"))
@@ -88,6 +100,8 @@ def top_rows(figure: go.Figure, rows: int) -> tuple[go.Figure, int]:
     new_order = [c for c in full if c in kept]
     offset = 0 if top_first else len(full) - len(new_order)
     axis["categoryarray"] = new_order
+    # Every kept row is labelled (a page of panels asks for only a few ticks).
+    axis.pop("nticks", None)
     if axis.get("tickvals") is not None:
         pairs = zip(axis["tickvals"], axis.get("ticktext") or axis["tickvals"], strict=True)
         pairs = [(v, t) for v, t in pairs if v in kept]
@@ -114,5 +128,32 @@ def top_rows(figure: go.Figure, rows: int) -> tuple[go.Figure, int]:
             shape = {**shape, "y0": shape["y0"] - offset, "y1": shape["y1"] - offset}
         shapes.append(shape)
     layout["shapes"] = shapes
-    traces = [t for t in (_filtered_trace(t, kept) for t in spec.get("data", [])) if t]
+    # From the trace objects: `to_dict` packs numeric arrays into base64 blocks.
+    plain = [trace.to_plotly_json() for trace in figure.data]
+    traces = [t for t in (_filtered_trace(t, kept) for t in plain) if t]
     return go.Figure({"data": traces, "layout": layout}), removed
+
+
+def labels_on_rows(figure: go.Figure) -> go.Figure:
+    """Labels written above bars (see `labels_above_bars`) pinned to their row, not to pixels.
+
+    On the screen a label is lifted above its bar by a fixed number of pixels, the bar's
+    half-thickness there; in a frame whose rows are thinner that lift puts it on the bar
+    above. Placed at the bar's top edge in axis units instead, it sits in the gap over its
+    own bar at any row height.
+    """
+    found = category_rows(figure)
+    if found is None:
+        return figure
+    axis = figure.layout.yaxis
+    categories = list(axis.categoryarray or ())
+    up = -1 if axis.range and axis.range[0] > axis.range[1] else 1
+    half_bar = (1 - (figure.layout.bargap if figure.layout.bargap is not None else 0.2)) / 2
+    notes = []
+    for note in figure.layout.annotations:
+        if note.yref == "y" and note.yanchor == "bottom" and note.y in categories and note.yshift:
+            note = go.layout.Annotation(note, y=categories.index(note.y) + up * half_bar, yshift=1)
+        notes.append(note)
+    moved = go.Figure(figure)
+    moved.layout.annotations = notes
+    return moved

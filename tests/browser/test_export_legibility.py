@@ -23,18 +23,13 @@ MIN_FILE_PX = 14  # the issue's floor for text in a 1280 x 720 export
 OVERLAP_PX = 1.5  # boxes may touch (antialiasing, font metrics); they may not cover each other
 # Charts that still fail, and why (measured 3 Dec 2026): the trends redesign (issue 13 item 2)
 # replaces the knife and exclusion small multiples, whose release legends fill half of any 16:9
-# frame; the investment rankings and the profile dot charts have more category rows (some of
-# two lines) than fit at 14 px, and place names and values at fixed offsets that collide on
-# short bars; the compare dots print values that collide when units are close. The fix for
-# those is a top-N of rows with the rest listed (as small multiples already do). Non-strict,
-# so a fixed chart simply passes; remove its entry once it does.
+# frame. (Rankings and dot charts with more rows than fit now show the top rows that do, see
+# `dashboard.figures.row_cap`.) Non-strict, so a fixed chart simply passes; remove its entry
+# once it does.
 STILL_OVERLAPPING = {
     "knife-offences-series",
     "knife-rate-series",
     "school-exclusions",
-    "funding-by-year",
-    "funding-per-person",
-    "compare-units",
 }
 SELECTIONS = {
     "all-units": Selection(measure=DEFAULT_MEASURE),
