@@ -243,7 +243,10 @@ def image_figure(result: ChartResult, size: tuple[int, int] = PRESENTATION_SIZE)
 
     `size` is the layout of the frame (960 x 540 for a 1920 x 1080 file); a tall chart gets a
     larger layout (see `stretch_for`), with headings kept at the frame's proportions. Small
-    multiples show their first rows (`first_panels`); no text is under `min_font_for`.
+    multiples show their first rows (`first_panels`), and only the first panel when even two
+    would squeeze their rows; a one-panel chart with more category rows than fit the frame at
+    its own type shows its top rows (`top_rows`) and says how many it leaves out. No text is
+    under `min_font_for`.
     """
     width, height = size
     design = width / PRESENTATION_SIZE[0]
@@ -253,7 +256,7 @@ def image_figure(result: ChartResult, size: tuple[int, int] = PRESENTATION_SIZE)
     if panels > 1 and needed > rows_that_fit(figure, 1, subtitle, result.source_line):
         figure, subtitle = first_panels(result, 1)
     found = category_rows(figure)
-    fit = found and rows_that_fit(figure, found[1], subtitle + NOTE_ROOM, result.source_line)
+    fit = rows_that_fit(figure, found[1], subtitle + NOTE_ROOM, result.source_line) if found else 0
     if found is not None and len(found[0]) > fit:
         figure, left_out = top_rows(figure, fit)
         figure = labels_on_rows(figure)
