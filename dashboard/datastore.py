@@ -20,6 +20,7 @@ from dashboard.geography import load_boundaries
 from dashboard.revisions import RevisionsError, load_revisions
 
 log = logging.getLogger(__name__)
+OFFICIAL_GAP_COLUMNS = ("unit_id", "metric_id", "series", "period_label", "reason")
 
 
 class DataError(Exception):
@@ -100,6 +101,11 @@ class DataStore:
     boundaries: dict[str, Any] | None = None
     # The revisions and corrections log (data/revisions.csv), newest first.
     revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date"]))
+    # Periods for which a publisher gives a unit no official figure, with the publisher's reason
+    # (data/official/gaps.csv, written by `make data`): views say so instead of drawing nothing.
+    official_gaps: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(OFFICIAL_GAP_COLUMNS))
+    )
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -276,6 +282,18 @@ def _prepare_metrics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return metrics
 
 
+def _official_gaps(data_dir: Path) -> pd.DataFrame:
+    """The publishers' gaps listed by `make data`, or none when the file is not there."""
+    path = data_dir / "official" / "gaps.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=list(OFFICIAL_GAP_COLUMNS))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if tuple(frame.columns) != OFFICIAL_GAP_COLUMNS:
+        rule = f"expected the columns {', '.join(OFFICIAL_GAP_COLUMNS)}"
+        raise DataError([schema.Problem(str(path), rule)])
+    return frame
+
+
 def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
     """Read, validate and prepare every table in `data_dir`; raise DataError on any problem.
 
@@ -298,6 +316,7 @@ def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
         data_dir=data_dir,
         boundaries=load_boundaries(geo_path) if geo_path is not None else None,
         revisions=revisions,
+        official_gaps=_official_gaps(data_dir),
     )
     log.info(
         "loaded %d units, %d metrics, %d observations, %d sources from %s",

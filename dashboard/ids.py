@@ -185,3 +185,8 @@ def trends_notes(chart: str) -> str:
 def investment_notes(section: str) -> str:
     """Notes under an investment chart, or (section "gaps") the units without a ratio."""
     return _per_chart("investment-notes-container", section)
+
+
+# Trends view: the topic tabs and the open topic's chart cards
+TRENDS_TOPIC_RADIO = "trends-topic-radio"
+TRENDS_TOPIC_CONTAINER = "trends-topic-container"
