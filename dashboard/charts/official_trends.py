@@ -15,7 +15,10 @@ import pandas as pd
 from dashboard import transforms
 from dashboard.charts.base import ChartResult, ChartSpec, subtitle_for
 from dashboard.charts.trends import (
+    EXCLUSION_METRICS,
     MONTHS,
+    _highlight,
+    _not_drawn_lines,
     count,
     possessive,
     series_words,
@@ -176,6 +179,32 @@ def official_points(
     )
 
 
+def not_drawn_notes(store: DataStore, selection: Selection, metric: str) -> tuple[str, ...]:
+    """The chosen units' other figures of this kind, listed with their sources: news-quoted
+    figures that cannot be placed in time, and (for exclusions) the measures that local
+    releases and reports give instead of DfE's rates. Nothing a source gave is dropped."""
+    names = short_names(store)
+    units = tuple(selection.units) or tuple(store.units["unit_id"])
+    kinds = (metric,)
+    if metric == PERMANENT:
+        kinds = tuple(m for m in EXCLUSION_METRICS if m not in (PERMANENT, SUSPENSION))
+        kinds += (PERMANENT,)
+    rows = transforms.observations_for(store.observations, units=units, metrics=kinds)
+    rows = rows[~rows["source_id"].str.match(OFFICIAL_SOURCES)]
+    drawn, rest = transforms.time_points(rows)
+    if metric == PERMANENT:
+        other = drawn[drawn["metric_id"] != PERMANENT]
+        listed = tuple(
+            f"{names.get(r['unit_id'], 'England')}: {r['metric_label']} {r['value_text']}, "
+            f"{r['period_label']} ({r['citation']}): a local or reported figure, listed "
+            "rather than drawn beside DfE's series."
+            for _, r in other.iterrows()
+        )
+    else:
+        listed = ()
+    return (*_not_drawn_lines(rest, names), *listed)
+
+
 def _gap_metrics(metric: str) -> list[str]:
     """The metrics whose listed gaps apply to a chart of `metric` (a rate has its count's)."""
     if metric == KNIFE_RATE:
@@ -317,6 +346,7 @@ def _chart(
         y_title=y_title,
         national_in_panels=national_in_panels,
         empty_panels=_empty_panels(store, selection, areas, metric),
+        highlight=_highlight(selection),
     )
     shared = "" if len(panels) == 1 else "; areas share both axes"
     if not national_in_panels and len(panels) > 1:
@@ -328,13 +358,19 @@ def _chart(
             measure,
             (panels[0] if len(panels) == 1 else f"{len(panels)} unit areas")
             + f" and {national_name}",
-            "dashed line: the unit's start" + shared,
+            "dashed line: the unit's start"
+            + (f"; {selection.year.replace('-', '/')} shaded" if selection.year else "")
+            + shared,
         ),
         source_line=short_source_line(_table(areas, national, news)),
         summary=_summary(store, selection, areas, national, metric, national_name, noun),
         figure=figure,
         table=_table(areas, national, news),
-        caveats=notes + (NEWS_NOTE if not news.empty else ()),
+        caveats=(
+            *notes,
+            *(NEWS_NOTE if not news.empty else ()),
+            *not_drawn_notes(store, selection, metric),
+        ),
     )
 
 

@@ -20,6 +20,7 @@ ONE_PANEL_HEIGHT = 420
 ROW_HEIGHT = 150  # plot height of one row of small multiples, in px
 ROW_GAP = 46  # room for the next row's area name
 COLUMNS = 4
+HIGHLIGHT_FILL = "#ffd166"
 
 
 def _line_pieces(points: pd.DataFrame) -> tuple[list, list, list]:
@@ -171,6 +172,38 @@ def _start_marks(start: pd.Timestamp | None, axis: str, label: bool) -> tuple[li
     return [shape], [note] if label else []
 
 
+def _shade(highlight: tuple[pd.Timestamp, pd.Timestamp, str], axis: str) -> dict:
+    """The chosen financial year as a pale band behind the lines."""
+    return {
+        "type": "rect",
+        "xref": f"x{axis}",
+        "yref": f"y{axis} domain",
+        "x0": highlight[0],
+        "x1": highlight[1],
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": HIGHLIGHT_FILL,
+        "opacity": 0.4,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def _shade_label(highlight: tuple[pd.Timestamp, pd.Timestamp, str], axis: str) -> dict:
+    return {
+        "text": f"Shaded: {highlight[2]}",
+        "x": highlight[1],
+        "xref": f"x{axis}",
+        "y": 0,
+        "yref": f"y{axis} domain",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "xshift": 3,
+        "showarrow": False,
+        "font": {"size": 12, "color": MUTED},
+    }
+
+
 def build_area_trend(
     areas: pd.DataFrame,
     national: pd.DataFrame,
@@ -183,6 +216,7 @@ def build_area_trend(
     national_in_panels: bool = True,
     empty_panels: Mapping[str, str] | None = None,
     empty_message: str = "No official figures for this selection",
+    highlight: tuple[pd.Timestamp, pd.Timestamp, str] | None = None,
 ) -> go.Figure:
     """Each panel (an area name from `areas["panel"]`) shows the area in blue, its national
     figure in grey (when `national_in_panels`; else the national figure is a panel of its own,
@@ -205,6 +239,8 @@ def build_area_trend(
     everything = pd.concat([f for f in (areas, national, reported) if not f.empty])
     first = min([everything["x"].min(), *[s for s in starts.values() if s is not None]])
     last = everything["x"].max()
+    if highlight is not None:
+        first, last = min(first, highlight[0]), max(last, highlight[1])
     pad = (last - first) * 0.03
     x_range = [first - pad, last + pad * (8 if single else 1)]
     in_panels = [areas, reported[reported["panel"] != national_name]]
@@ -292,6 +328,10 @@ def build_area_trend(
         if single and not mine.empty:
             label = _end_label(mine, name, AREA_COLOUR, axis, 10)
             annotations += [label] if label else []
+        if highlight is not None:
+            shapes.append(_shade(highlight, axis))
+            if single or index == 0:
+                annotations.append(_shade_label(highlight, axis))
         marks, notes = _start_marks(starts.get(name), axis, label=single or index == 0)
         shapes += marks
         annotations += notes
