@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from dash import Dash, Input, Output, html
 
 from dashboard import ids, inputs
-from dashboard.charts import charts_for_view, official_trends, trends
+from dashboard.charts import charts_for_view
+from dashboard.charts.official_trends import TREND_NOTES as NOTES
 from dashboard.datastore import DataStore
 from layouts.trends import TOPICS, topic_cards
-
-NOTES = {**trends.NOTES, **official_trends.NOTES}
 
 # Plotly ignores a figure's own height inside a responsive graph; the box must have it instead.
 FIT_HEIGHT_JS = """

@@ -43,8 +43,9 @@ TABLE_COLUMNS = (
 )
 CHOOSE_MESSAGE = "Choose a unit in the Units filter to compare it with the others"
 OFFICIAL_SOURCES = r"^(ons_pfa_|dfe_exclusions_)"
-# Counts of areas of different sizes are not set side by side: their rates are (per 100,000
-# residents or per pupil, each row's note naming the population and its year).
+# Counts of areas of different sizes are not set side by side, whoever reported them: their
+# rates are (per 100,000 residents or per pupil, each row's note naming the population and its
+# year). The counts stay on the trends and data pages.
 COUNTS_WITH_RATES = frozenset(
     {
         "knife_offences_count",
@@ -75,14 +76,17 @@ def comparable_rows(store: DataStore, focus: str, year: str | None) -> pd.DataFr
     rows = store.observations
     rows = transforms.observations_for(rows, year=year) if year else rows
     rows = rows[rows["metric_id"].isin(rows.loc[rows["unit_id"] == focus, "metric_id"])]
+    rows = rows[~rows["metric_id"].isin(COUNTS_WITH_RATES)]
     official = rows["source_id"].str.match(OFFICIAL_SOURCES).fillna(False)
-    theirs = rows[official & ~rows["metric_id"].isin(COUNTS_WITH_RATES)].copy()
+    theirs = rows[official].copy()
     theirs["release"] = theirs["series"].map(release_order)
     theirs = theirs.sort_values("release").drop_duplicates(
         ["unit_id", "metric_id", "period_start", "period_end"], keep="last"
     )
     mine = theirs[theirs["unit_id"] == focus]
-    latest = mine.groupby("metric_id")["period_end"].max()
+    if mine.empty:
+        return rows[~official]
+    latest = mine.groupby("metric_id")["period_end"].max().to_dict()
     keep = theirs["period_end"].eq(theirs["metric_id"].map(latest))
     return pd.concat([rows[~official], theirs[keep].drop(columns="release")])
 

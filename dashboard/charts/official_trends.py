@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard import transforms
 from dashboard.charts.base import ChartResult, ChartSpec, subtitle_for
+from dashboard.charts.trends import NOTES as NOTES_OF_REPORTED_CHARTS
 from dashboard.charts.trends import (
     EXCLUSION_METRICS,
     MONTHS,
@@ -117,7 +118,11 @@ def unit_starts(store: DataStore) -> dict[str, pd.Timestamp | None]:
 
 
 def official_points(
-    store: DataStore, selection: Selection, metric: str, national: str = NATIONAL
+    store: DataStore,
+    selection: Selection,
+    metric: str,
+    national: str = NATIONAL,
+    national_name: str = "England and Wales",
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(area points, national points, news-reported points) of one metric, ready to draw.
 
@@ -153,7 +158,7 @@ def official_points(
     news["is_main"] = False
     for frame in (ours, news):
         frame["panel"] = [
-            "England and Wales" if u == national else names[u] for u in frame["unit_id"]
+            national_name if u == national else names[u] for u in frame["unit_id"]
         ]
         frame["series_name"] = [series_words(s) for s in frame["series_key"]]
         frame["hover_text"] = [
@@ -334,7 +339,9 @@ def _chart(
     notes: tuple[str, ...],
     national_in_panels: bool,
 ) -> ChartResult:
-    areas, national, news = official_points(store, selection, metric)
+    areas, national, news = official_points(
+        store, selection, metric, national_name=national_name
+    )
     panels = area_panels(store, selection)
     figure = build_area_trend(
         areas,
@@ -446,6 +453,9 @@ NOTES = {
     ),
     "suspension-rates": lambda store, selection: suspension_chart(store, selection).caveats,
 }
+
+# The notes under every chart of the trends view, by chart name.
+TREND_NOTES = {**NOTES_OF_REPORTED_CHARTS, **NOTES}
 
 SPECS: tuple[ChartSpec, ...] = (
     ChartSpec(
