@@ -14,7 +14,6 @@ import pandas as pd
 
 from dashboard import transforms
 from dashboard.charts.base import ChartResult, ChartSpec, subtitle_for
-from dashboard.charts.trends import NOTES as NOTES_OF_REPORTED_CHARTS
 from dashboard.charts.trends import (
     EXCLUSION_METRICS,
     MONTHS,
@@ -26,6 +25,7 @@ from dashboard.charts.trends import (
     short_names,
     short_source_line,
 )
+from dashboard.charts.trends import NOTES as NOTES_OF_REPORTED_CHARTS
 from dashboard.datastore import DataStore
 from dashboard.figures.area_trend import build_area_trend
 from dashboard.schema import NATIONAL
@@ -157,9 +157,7 @@ def official_points(
     ].copy()
     news["is_main"] = False
     for frame in (ours, news):
-        frame["panel"] = [
-            national_name if u == national else names[u] for u in frame["unit_id"]
-        ]
+        frame["panel"] = [national_name if u == national else names[u] for u in frame["unit_id"]]
         frame["series_name"] = [series_words(s) for s in frame["series_key"]]
         frame["hover_text"] = [
             f"<b>{p}</b><br>{v}<br>{pl}<br>{g}<br>{sn}<br>{src}"
@@ -339,9 +337,7 @@ def _chart(
     notes: tuple[str, ...],
     national_in_panels: bool,
 ) -> ChartResult:
-    areas, national, news = official_points(
-        store, selection, metric, national_name=national_name
-    )
+    areas, national, news = official_points(store, selection, metric, national_name=national_name)
     panels = area_panels(store, selection)
     figure = build_area_trend(
         areas,

@@ -153,9 +153,7 @@ def test_compare_shows_one_period_per_measure_and_rates_not_counts(real_store, u
     assert table["group_label"].nunique() <= 8
     assert panels.le(1).all() or table.groupby("metric_label")["group_label"].nunique().le(1).all()
     assert "Knife or sharp instrument offences (ONS)" not in set(table["metric_label"])
-    labels = dict(
-        zip(real_store.metrics["metric_id"], real_store.metrics["label"], strict=True)
-    )
+    labels = dict(zip(real_store.metrics["metric_id"], real_store.metrics["label"], strict=True))
     for count in ("pupil_headcount", "permanent_exclusions_count", "suspensions_count"):
         assert labels[count] not in set(table["metric_label"])
     # one release per unit and period: no unit appears twice in a panel
