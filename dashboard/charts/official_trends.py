@@ -117,6 +117,23 @@ def unit_starts(store: DataStore) -> dict[str, pd.Timestamp | None]:
     return starts
 
 
+def _placeable(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows transforms.time_points would draw, found column-wise (this view draws every
+    unit's official series, thousands of rows); the others are listed by not_drawn_notes."""
+    days = (rows["period_end"] - rows["period_start"]).dt.days
+    keep = (
+        rows["value"].notna()
+        & rows["value_status"].ne("chart_only")
+        & rows["period_start"].notna()
+        & rows["period_end"].notna()
+        & days.le(transforms.LONGEST_POINT_DAYS).fillna(False)
+    )
+    drawn = rows[keep].copy()
+    drawn["series_key"] = drawn["series"].fillna(drawn["source_id"]).astype(str)
+    drawn["x"] = drawn["period_end"]
+    return drawn
+
+
 def official_points(
     store: DataStore,
     selection: Selection,
@@ -136,20 +153,17 @@ def official_points(
         store.observations, units=(*units, national), metrics=(metric,)
     )
     rows = rows[rows["value_status"] != "alternative"]
-    drawn, _ = transforms.time_points(rows)
+    drawn = _placeable(rows)
     official = drawn["source_id"].str.match(OFFICIAL_SOURCES)
     ours, news = drawn[official].copy(), drawn[~official].copy()
     ours["release"] = ours["series"].map(release_order)
     ours = ours.sort_values("release").drop_duplicates(
         ["unit_id", "period_start", "period_end"], keep="last"
     )
-    ours = ours[~_withdrawn(store, ours, metric)]
-    main: dict[str, str] = {}
-    for unit_id, part in ours.groupby("unit_id"):
-        sizes = part.groupby("series_key").agg(n=("x", "size"), release=("release", "max"))
-        sizes = sizes[sizes["n"] > 1]
-        if len(sizes):
-            main[unit_id] = sizes.sort_values(["n", "release"]).index[-1]
+    ours = ours[~_withdrawn(store, ours, metric)].copy()
+    sizes = ours.groupby(["unit_id", "series_key"]).agg(n=("x", "size"), release=("release", "max"))
+    sizes = sizes[sizes["n"] > 1].reset_index().sort_values(["unit_id", "n", "release"])
+    main = dict(zip(sizes["unit_id"], sizes["series_key"], strict=True))  # the last wins
     ours["is_main"] = ours["unit_id"].map(main).eq(ours["series_key"])
     covered = set(zip(ours["unit_id"], ours["period_end"], strict=True))
     news = news[
@@ -174,6 +188,9 @@ def official_points(
     news["hover_text"] = [
         f"Reported in the news, not an official table<br>{h}" for h in news["hover_text"]
     ]
+    keep = [*TABLE_COLUMNS, "x", "period_start", "period_end", "series_key", "is_main",
+            "hover_text"]  # fmt: skip
+    ours, news = ours[keep], news[keep]
     is_national = ours["unit_id"] == national
     return (
         ours[~is_national].sort_values("x"),
@@ -441,13 +458,22 @@ def suspension_chart(store: DataStore, selection: Selection) -> ChartResult:
     )
 
 
+def _notes_for(metric: str, notes: tuple[str, ...]):
+    """The notes of one chart without building its figure (the notes callback needs no more)."""
+
+    def notes_of(store: DataStore, selection: Selection) -> tuple[str, ...]:
+        _, _, news = official_points(store, selection, metric)
+        extra = NEWS_NOTE if not news.empty else ()
+        return (*notes, *extra, *not_drawn_notes(store, selection, metric))
+
+    return notes_of
+
+
 NOTES = {
-    "knife-offences-series": lambda store, selection: knife_count_chart(store, selection).caveats,
-    "knife-rate-series": lambda store, selection: knife_rate_chart(store, selection).caveats,
-    "school-exclusions": lambda store, selection: (
-        permanent_exclusion_chart(store, selection).caveats
-    ),
-    "suspension-rates": lambda store, selection: suspension_chart(store, selection).caveats,
+    "knife-offences-series": _notes_for(KNIFE_COUNT, KNIFE_NOTES),
+    "knife-rate-series": _notes_for(KNIFE_RATE, RATE_NOTES + KNIFE_NOTES),
+    "school-exclusions": _notes_for(PERMANENT, EXCLUSION_NOTES),
+    "suspension-rates": _notes_for(SUSPENSION, EXCLUSION_NOTES),
 }
 
 # The notes under every chart of the trends view, by chart name.

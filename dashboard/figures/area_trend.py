@@ -29,16 +29,17 @@ def _line_pieces(points: pd.DataFrame) -> tuple[list, list, list]:
     xs: list = []
     ys: list = []
     hovers: list = []
-    previous_end = None
-    for row in points.itertuples():
-        if previous_end is not None and row.period_start > previous_end + pd.Timedelta(days=1):
+    day = pd.Timedelta(days=1)
+    gaps = (points["period_start"] > points["period_end"].shift() + day).tolist()
+    columns = (points["x"].tolist(), points["value"].astype(float).tolist(), gaps)
+    for x, y, hover, gap in zip(*columns[:2], points["hover_text"].tolist(), gaps, strict=True):
+        if gap:
             xs.append(None)
             ys.append(None)
             hovers.append("")
-        xs.append(row.x)
-        ys.append(float(row.value))
-        hovers.append(row.hover_text)
-        previous_end = row.period_end
+        xs.append(x)
+        ys.append(y)
+        hovers.append(hover)
     return xs, ys, hovers
 
 
@@ -247,6 +248,10 @@ def build_area_trend(
     if national_in_panels:
         in_panels.append(national)
     y_top = 1.08 * max([float(f["value"].max()) for f in in_panels if not f.empty] or [1.0])
+    by_panel = dict(tuple(areas.groupby("panel", sort=False))) if not areas.empty else {}
+    national_traces = _traces_for(
+        national, NATIONAL_COLOUR, "", width=1.5, name=national_name, dots=single
+    )
     traces: list[dict] = []
     annotations: list[dict] = []
     shapes: list[dict] = []
@@ -312,11 +317,9 @@ def build_area_trend(
             traces += _traces_for(national, NATIONAL_COLOUR, axis, width=2, name=national_name)
             traces += _reported_traces(reported[reported["panel"] == name], axis)
             continue
-        mine = areas[areas["panel"] == name]
+        mine = by_panel.get(name, areas.iloc[:0])
         if national_in_panels and not national.empty:
-            traces += _traces_for(
-                national, NATIONAL_COLOUR, axis, width=1.5, name=national_name, dots=single
-            )
+            traces += [{**t, "xaxis": f"x{axis}", "yaxis": f"y{axis}"} for t in national_traces]
             if single:
                 traces += _reported_traces(
                     reported[reported["panel"] == national_name], axis, NATIONAL_COLOUR
