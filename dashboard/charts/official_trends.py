@@ -48,9 +48,7 @@ TABLE_COLUMNS = [
     "qualifier",
     "period_label",
     "series_name",
-    "geography",
     "citation",
-    "note",
     "value",
     "unit_id",
     "source_short",
@@ -188,7 +186,7 @@ def official_points(
     news["hover_text"] = [
         f"Reported in the news, not an official table<br>{h}" for h in news["hover_text"]
     ]
-    keep = [*TABLE_COLUMNS, "x", "period_start", "period_end", "series_key", "is_main",
+    keep = [*TABLE_COLUMNS, "note", "x", "period_start", "period_end", "series_key", "is_main",
             "hover_text"]  # fmt: skip
     ours, news = ours[keep], news[keep]
     is_national = ours["unit_id"] == national
