@@ -25,9 +25,13 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . ./
 # Compress the page's scripts and plotly.js at the strongest level now, into the image, rather
-# than at every container start (VRU_ASSET_CACHE_DIR, read-only at run time).
+# than at every container start (VRU_ASSET_CACHE_DIR, read-only at run time). Importing the app
+# also makes the SQLite store from data/ (instance/vru.sqlite), which the app's user must own:
+# SQLite in WAL mode writes beside the file even to read. Mount a volume on /app/instance to keep
+# releases loaded in a running container, or use VRU_DATABASE_URL.
 RUN python -c "import app; from dashboard.serving import warm_up; warm_up(app.server)" \
-    && useradd --create-home --uid 10001 vru
+    && useradd --create-home --uid 10001 vru \
+    && chown -R vru /app/instance
 USER 10001
 
 EXPOSE 8050

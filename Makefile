@@ -7,7 +7,7 @@ PA11Y_DIR := tools/pa11y
 NGINX ?= /usr/sbin/nginx
 AUDIT_VENV ?= .venv-audit
 
-.PHONY: run test lint geo data bench clean browser audit proxy node
+.PHONY: run test lint geo data bench clean browser audit proxy node postgres
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -76,8 +76,22 @@ proxy:
 		exit 1; \
 	fi
 
-## test: install test tools, Chromium, nginx and pa11y, then lint, audit the pins and run the whole suite
-test: $(VENV)/.dev-installed browser proxy audit $(PA11Y_DIR)/node_modules/.installed
+## postgres: make sure PostgreSQL's server binaries are there for the store tests (each run
+## makes a throw-away cluster in a temporary folder and stops it at the end)
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL (initdb, pg_ctl) is needed for the store tests; install it, point PG_BIN at"; \
+		echo "its bin folder, or set VRU_SKIP_POSTGRES=1 to skip the PostgreSQL half (never in CI)."; \
+		exit 1; \
+	fi
+
+## test: install test tools, Chromium, nginx, PostgreSQL and pa11y, then lint, audit the pins and run the whole suite
+test: $(VENV)/.dev-installed browser proxy postgres audit $(PA11Y_DIR)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/python -m pytest
@@ -93,9 +107,11 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt | $(BIN)/python
 audit: $(AUDIT_VENV)/.installed
 	$(BIN)/python tools/audit_dependencies.py $(AUDIT_VENV)/bin/pip-audit requirements.txt requirements-dev.txt
 
-## bench: serve the app and a bare Dash app under gunicorn, measure both (writes bench-results.json)
-bench: $(VENV)/.dev-installed browser
+## bench: serve the app and a bare Dash app under gunicorn, measure both (writes bench-results.json),
+## then time the store on SQLite and PostgreSQL (writes bench-store-results.json)
+bench: $(VENV)/.dev-installed browser postgres
 	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/store_bench.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.api_bench import measure_api, print_api  # noqa: E402
 from bench.browser_metrics import browser_section, browser_targets  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -1024,6 +1025,11 @@ def main() -> int:
         }
         results["map_change"] = map_change_bytes(recording, app.port)
         lap("callback latency")
+
+        print(f"timing the open data API against the floor, {REQUESTS} rounds...", flush=True)
+        results["api"] = measure_api(app.port, floor.port, REQUESTS, percentile)
+        print_api(results["api"])
+        lap("API latency")
 
         mix = [(name, body) for name in sorted(bodies) for body in bodies[name]]
         # Unmeasured: each worker has its own in-process cache, and the single connection of

@@ -29,11 +29,10 @@ def chart_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[A
 
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     """`cache` (from dashboard.cache.make_cache) keeps built cards; None builds every time."""
-    fingerprint = data_fingerprint(store) if cache is not None else ""
     known = inputs.known_for(store)
 
     for chart in CHARTS:
-        register_chart(app, store, chart, cache, fingerprint, known)
+        register_chart(app, store, chart, cache, known)
 
 
 def register_chart(
@@ -41,14 +40,14 @@ def register_chart(
     store: DataStore,
     chart: str,
     cache: Cache | None,
-    fingerprint: str,
     known: inputs.Known,
 ) -> None:
     """The two callbacks of one chart card (string IDs, so one pair per chart)."""
 
     def outputs(unit_values, year_value, measure_value) -> tuple[Any, ...]:
         selection, _ = inputs.selection(unit_values, year_value, measure_value, known)
-        key = selection_key("chart", chart, selection, fingerprint)
+        # The data's fingerprint is read per request: it changes with every release.
+        key = selection_key("chart", chart, selection, data_fingerprint(store))
         return cached(cache, key, lambda: chart_outputs(chart, store, selection))
 
     # The table is built in the page only while it is shown: hidden tables were most of the

@@ -11,7 +11,6 @@ CSV_FILENAME = "vru-figures.csv"
 
 
 def register(app: Dash, store: DataStore) -> None:
-    total = len(store.observations)
     known = inputs.known_for(store)
 
     @app.callback(
@@ -24,7 +23,7 @@ def register(app: Dash, store: DataStore) -> None:
         selection, _ = inputs.selection(unit_values, year_value, None, known)
         units, year = selection.units, selection.year
         rows = catalogue.observation_rows(store.observations, store.sources, units=units, year=year)
-        sentence = catalogue.count_sentence(len(rows), total, units, year)
+        sentence = catalogue.count_sentence(len(rows), len(store.observations), units, year)
         return catalogue.grid_records(rows), sentence
 
     @app.callback(
@@ -44,6 +43,6 @@ def register(app: Dash, store: DataStore) -> None:
         rows = catalogue.observation_rows(
             store.observations, store.sources, units=selection.units, year=selection.year
         )
-        shown_ids = inputs.record_ids(shown_rows, total)
+        shown_ids = inputs.record_ids(shown_rows, len(store.observations))
         text = catalogue.observations_csv(catalogue.rows_in_order(rows, shown_ids))
         return dcc.send_string(text, CSV_FILENAME, type="text/csv")

@@ -55,7 +55,6 @@ def graph_style(figure_height: int | None) -> dict[str, str]:
 
 
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
-    fingerprint = data_fingerprint(store) if cache is not None else ""
     known = inputs.known_for(store)
 
     @app.callback(
@@ -79,6 +78,6 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
             figure = empty_figure("Chart not found")
             return "Chart not found", "", message, figure, graph_style(None), "", "", "/", []
         selection, messages = inputs.query_selection(search, known)
-        key = selection_key("embed", chart, selection, fingerprint)
+        key = selection_key("embed", chart, selection, data_fingerprint(store))
         outputs = cached(cache, key, lambda: embed_outputs(chart, store, selection))
         return (*outputs, notices(messages))

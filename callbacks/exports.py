@@ -91,7 +91,6 @@ def embed_code_notice(snippet: str, copied: bool) -> list:
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
     """`cache` keeps rendered images (Chromium work) keyed by chart, filters and data."""
     renderer = export.ImageRenderer(keep_open=True)
-    fingerprint = data_fingerprint(store)
     unit_ids = store.unit_ids
     known = inputs.known_for(store)
 
@@ -99,13 +98,14 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
         def draw() -> bytes:
             return export.chart_image(build_chart(chart, store, selection), format_name, renderer)
 
-        return cached(cache, selection_key(format_name, chart, selection, fingerprint), draw)
+        key = selection_key(format_name, chart, selection, data_fingerprint(store))
+        return cached(cache, key, draw)
 
     def slide_pictures(results: Sequence[ChartResult], selection: Selection) -> dict[str, bytes]:
         """Slide PNGs from the cache where drawn before; the rest in one batch."""
 
         def key(result: ChartResult) -> str:
-            return selection_key("slide", result.chart, selection, fingerprint)
+            return selection_key("slide", result.chart, selection, data_fingerprint(store))
 
         shown = [result for result in results if export.has_marks(result)]
         pictures = {r.chart: cache.get(key(r)) for r in shown} if cache is not None else {}

@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs
+from dashboard.cache import data_fingerprint
 from dashboard.charts.headlines import headline_figures, published_totals
 from dashboard.charts.map_view import (
     MapData,
@@ -19,13 +20,14 @@ from dashboard.charts.map_view import (
     profile_targets,
     selected_updates,
     unit_for_location,
+    unit_rows,
     value_updates,
     web_map_figure,
 )
 from dashboard.datastore import DataStore
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
-from layouts.map_view import headline_list, profile_links
+from layouts.map_view import headline_list, profile_links, unit_list
 
 
 def drawn_state(data: MapData, selection: Selection) -> dict[str, Any]:
@@ -52,11 +54,8 @@ def map_figure_update(
         for index, properties in value_updates(data, selection).items():
             for name, value in properties.items():
                 patch["data"][index][name] = value
-        title = data.colorbar_titles[state["measure"]]
-        patch["layout"]["coloraxis"]["colorbar"]["title"]["text"] = title
-        scale = coloraxis_for(state["measure"], data.frame_for(selection))
-        for name, value in scale.items():
-            patch["layout"]["coloraxis"][name] = value
+        # The whole colour axis: its ticks, range and log or linear scale follow the values.
+        patch["layout"]["coloraxis"] = coloraxis_for(data, selection)
         changed = True
     if list(drawn.get("units") or []) != state["units"]:
         for index, properties in selected_updates(data.coverage, selection.units).items():
@@ -88,10 +87,21 @@ def units_after_click(
 
 
 def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> None:
-    """Wire the map; its frames are prepared here, once, unless the factory passes them in."""
-    data = map_data or prepare_map_data(store)
-    published = published_totals(store)
+    """Wire the map; its frames are prepared here, once per data version (a release makes new
+    ones on the first request after it), unless the factory passes them in."""
+    prepared: dict[str, tuple[MapData, Any]] = {}
+    if map_data is not None:
+        prepared[data_fingerprint(store)] = (map_data, published_totals(store))
     known = inputs.known_for(store)
+
+    def current() -> tuple[MapData, Any]:
+        key = data_fingerprint(store)
+        if key not in prepared:
+            prepared.clear()
+            prepared[key] = (prepare_map_data(store), published_totals(store))
+        return prepared[key]
+
+    current()
 
     def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
         """The widgets' values parsed (dashboard.inputs), with the map's own measure rule."""
@@ -108,6 +118,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
     )
     def draw_map(unit_values, year_value, measure_value, drawn):
         selection = selection_from(unit_values, year_value, measure_value)
+        data, _ = current()
         return map_figure_update(data, selection, inputs.store_data(drawn))
 
     @app.callback(
@@ -117,12 +128,14 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
         Output(ids.MAP_SOURCE_TEXT, "children"),
         Output(ids.MAP_HEADLINE_CONTAINER, "children"),
         Output(ids.MAP_PROFILE_CONTAINER, "children"),
+        Output(ids.MAP_UNITS_CONTAINER, "children"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
     )
     def describe_map(unit_values, year_value, measure_value):
         selection = selection_from(unit_values, year_value, measure_value)
+        data, published = current()
         texts = data.texts_for(selection)
         headlines = [
             (h.label, h.value_text, h.detail) for h in headline_figures(data, selection, published)
@@ -134,6 +147,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
             texts.source_line,
             headline_list(headlines),
             profile_links(profile_targets(data, selection)),
+            unit_list(unit_rows(data, selection)),
         )
 
     @app.callback(
@@ -152,6 +166,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
                 raise PreventUpdate
             return no_update, True, False
         selection = selection_from(unit_values, year_value, measure_value)
+        data, _ = current()
         texts = data.texts_for(selection)
         table = data_table(map_table(data.units_for(selection)), f"{texts.title}: {texts.subtitle}")
         return table, False, True
@@ -163,5 +178,5 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
         prevent_initial_call=True,
     )
     def select_clicked_unit(click_data, unit_values):
-        chosen = units_after_click(data, click_data, unit_values)
+        chosen = units_after_click(current()[0], click_data, unit_values)
         return no_update if chosen is None else chosen

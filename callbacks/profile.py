@@ -8,6 +8,8 @@ exports and embeds use.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
@@ -15,7 +17,9 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids, inputs, transforms
 from dashboard.charts import build_chart
 from dashboard.charts import profile as profile_charts
+from dashboard.charts.base import ChartResult
 from dashboard.datastore import DataStore
+from dashboard.export import has_marks
 from dashboard.figures.unit_figures import AREA_MAP_KEY, build_unit_area_map
 from dashboard.geography import (
     BOUNDARY_PATH,
@@ -68,8 +72,7 @@ def register(app: Dash, store: DataStore) -> None:
             forces
         )
         return figure, (
-            f"Map of England and Wales: the area of {name} ({named}) is {AREA_MAP_KEY}. "
-            "The box at the top right enlarges London."
+            f"Map of England and Wales: the area of {name} ({named}) is {AREA_MAP_KEY}."
         )
 
     @app.callback(
@@ -132,6 +135,19 @@ def register(app: Dash, store: DataStore) -> None:
         register_profile_chart(app, store, chart, known)
 
 
+def profile_figure_outputs(result: ChartResult) -> tuple[Any, bool]:
+    """(figure, whether the card's switch, download menu, graph and table are hidden).
+
+    A chart with nothing to draw is not drawn at all, and its card is the one line of its
+    summary ('No people reached figures for this unit; see the sources below.'): a blank 450 px
+    plot overflowed its card while the page settled, and offered a download and embed code of
+    nothing.
+    """
+    if has_marks(result):
+        return result.figure, False
+    return {}, True
+
+
 def register_profile_chart(app: Dash, store: DataStore, chart: str, known: inputs.Known) -> None:
     """Callbacks of one profile chart card (string IDs, so one set per chart)."""
 
@@ -163,6 +179,7 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
 
     @app.callback(
         Output(ids.profile_graph(chart), "figure"),
+        Output(ids.profile_body_box(chart), "hidden"),
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.profile_graph(chart), "id"),
@@ -172,7 +189,7 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
         if unit_id is None:
             raise PreventUpdate
         year, _ = inputs.year(year_value, known.years)
-        return build_chart(chart, store, Selection((unit_id,), year)).figure
+        return profile_figure_outputs(build_chart(chart, store, Selection((unit_id,), year)))
 
     @app.callback(
         Output(ids.profile_graph_box(chart), "hidden"),

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dash import Dash, Input, Output, html
 
 from dashboard import catalogue, ids, inputs, rules
+from dashboard.cache import data_fingerprint
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
-from dashboard.revisions import last_updated
+from dashboard.revisions import last_updated, revision_entries
 from layouts.accessibility import accessibility_page
 from layouts.compare import compare_page
 from layouts.data_sources import data_page, methods_page
@@ -18,6 +19,7 @@ from layouts.investment import investment_page
 from layouts.map_view import map_page
 from layouts.pages import not_found
 from layouts.profile import profile_page
+from layouts.revisions import revisions_page
 from layouts.status import quality_sections
 from layouts.trends import trends_page
 from layouts.units import units_page
@@ -31,6 +33,9 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
     sources = catalogue.source_rows(store.sources, store.observations).to_dict("records")
     counts = catalogue.method_counts(store.observations, store.sources, store.units)
     total = len(store.observations)
+    entries = revision_entries(
+        store.revisions, store.releases, store.changes, store.units, store.metrics
+    )
     quality = quality_sections(
         rules.RULES,
         store.revisions.to_dict("records"),
@@ -46,11 +51,21 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
         "/data": lambda: data_page(total, sources),
         "/methods": lambda: methods_page(counts, quality),
         "/accessibility": lambda: accessibility_page(contact),
+        "/revisions": lambda: revisions_page(entries, last_updated(store.revisions)),
     }
 
 
 def register(app: Dash, store: DataStore, contact: str = "") -> None:
-    pages = view_pages(store, contact)
+    # Rebuilt when a release changes the data (counts, revisions log), once per data version.
+    built: dict[str, dict[str, Callable[[], html.Div]]] = {}
+
+    def current_pages() -> dict[str, Callable[[], html.Div]]:
+        key = data_fingerprint(store)
+        if key not in built:
+            built.clear()
+            built[key] = view_pages(store, contact)
+        return built[key]
+
     units = store.units.set_index("unit_id", drop=False)
 
     unit_names = dict(zip(store.units["unit_id"], store.units["name"], strict=True))
@@ -70,5 +85,5 @@ def register(app: Dash, store: DataStore, contact: str = "") -> None:
             if unit_id in units.index:
                 return profile_page(units.loc[unit_id].to_dict())
             return not_found(path, f"No unit is called '{inputs.shown(unit_id)}'.")
-        page = pages.get(path)
+        page = current_pages().get(path)
         return page() if page else not_found(path)

@@ -1,5 +1,5 @@
-"""Command line: briefings (`export-slides`, `export-chart`) and official data (`import`,
-`build-data`).
+"""Command line: briefings (`export-slides`, `export-chart`), official data (`import`,
+`build-data`) and the open data package (`dump`).
 
 Every argument is checked against the data before anything is drawn, and files are written
 whole or not at all, so a typo never leaves a half-written deck behind.
@@ -23,6 +23,7 @@ from dashboard.datastore import DataError, DataStore, load_store
 from dashboard.geography import BOUNDARY_PATH
 from dashboard.measures import DEFAULT_MEASURE, MEASURE_IDS
 from dashboard.selection import Selection
+from dashboard.store import cli as store_cli
 
 PROG = "python -m dashboard"
 EXIT_USAGE = 2  # a bad argument, as argparse itself uses
@@ -60,7 +61,7 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The two commands and their options (also what `--help` prints)."""
+    """The commands and their options (also what `--help` prints)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Export the VRU dashboard's charts for briefings, or import official tables.",
@@ -115,11 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="ons-population only: the mid-year of an 'All ages' table whose title was lost",
     )
+    store_cli.add_commands(commands)
+    from dashboard.auth import cli as users_cli
+
+    users_cli.add_parser(commands)
     commands.add_parser(
         "build-data",
         help="rebuild data/official/ and data/observations_official.csv from data/raw/",
         description="What `make data` runs: check data/raw/MANIFEST.csv, import every file and "
         "write the derived tables (the same bytes on every run).",
+    )
+    dump = commands.add_parser(
+        "dump",
+        help="write every table as a Frictionless Data Package (the backup and the open data "
+        "download)",
+        description="Write one CSV per table and a datapackage.json (table schemas, keys, "
+        "licence, sources) into FOLDER: the same files as /api/v1/datapackage.zip.",
+    )
+    dump.add_argument("-o", "--output", required=True, type=Path, help="the folder to write")
+    dump.add_argument(
+        "--force", action="store_true", help="replace a package already in the folder"
     )
     return parser
 
@@ -177,6 +193,40 @@ def run_build_data() -> int:
         print(f"{PROG} build-data: refused: {error}", file=sys.stderr)
         return EXIT_USAGE
     print("\n".join(log))
+    return 0
+
+
+def run_dump(args: argparse.Namespace, settings: Settings) -> int:
+    """`dump -o FOLDER`: the whole Data Package of the store (its current figures, releases and
+    every version of every figure); each file written whole or not at all."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dashboard.api.datapackage import DESCRIPTOR, write_package
+    from dashboard.store import Store
+
+    folder: Path = args.output
+    if folder.exists() and not folder.is_dir():
+        print(f"{PROG} dump: error: {folder} is a file; give a folder", file=sys.stderr)
+        return EXIT_USAGE
+    if (folder / DESCRIPTOR).exists() and not args.force:
+        print(
+            f"{PROG} dump: error: {folder} holds a package already; add --force to replace it",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    started = time.perf_counter()
+    try:
+        store = Store.from_settings(settings)
+        store.ensure_ready()
+        written = write_package(store.snapshot(), folder, store.history())
+    except (DataError, SQLAlchemyError) as error:
+        print(f"{PROG} dump: {error}; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:
+        print(f"{PROG} dump: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    elapsed = time.perf_counter() - started
+    print(f"Wrote {len(written)} files to {folder} in {elapsed:.1f} s")
     return 0
 
 
@@ -261,6 +311,8 @@ def export_slides(args: argparse.Namespace, store: DataStore) -> str:
 
 def check_names(args: argparse.Namespace) -> None:
     """What can be checked before the data is loaded: chart and view names, option pairs."""
+    if args.command == "dump":
+        return
     if args.command == "export-chart":
         if args.chart not in CHARTS:
             raise UsageError(f"unknown chart '{args.chart}'. Charts: {', '.join(CHARTS)}")
@@ -294,10 +346,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_import(args)
     if args.command == "build-data":
         return run_build_data()
+    if args.command in store_cli.STORE_COMMANDS:
+        return store_cli.run(args)
+    if args.command == "users":
+        from dashboard.auth import cli as users_cli
+
+        return users_cli.run(args)
     try:
         check_names(args)
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"{PROG} {args.command}: error: {error}\n")
+    if args.command == "dump":
+        try:
+            return run_dump(args, Settings.from_env())
+        except SettingsError as error:
+            print(f"{PROG}: {error}", file=sys.stderr)
+            return EXIT_FAILED
     try:
         settings = Settings.from_env()
         geo_path = settings.geo_dir / BOUNDARY_PATH.name

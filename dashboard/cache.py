@@ -7,7 +7,6 @@ The key includes a fingerprint of the data so a restart with new data never serv
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import pickle
 import threading
@@ -197,11 +196,9 @@ def make_cache(server: Flask, settings: Settings) -> GuardedCache:
 
 
 def data_fingerprint(store: DataStore) -> str:
-    """A short hash of the loaded tables, so cached results are tied to the data they came from."""
-    digest = hashlib.sha256()
-    for frame in (store.units, store.metrics, store.sources, store.observations):
-        digest.update(frame.to_csv(index=False).encode("utf-8"))
-    return digest.hexdigest()[:12]
+    """A short name of the data, so cached results are tied to the data they came from: the
+    store's version when the data came from the store (so a release makes every key new)."""
+    return str(store.fingerprint)
 
 
 def selection_key(kind: str, name: str, selection: Selection, fingerprint: str) -> str:

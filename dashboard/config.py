@@ -61,6 +61,20 @@ def _as_bind(raw: str) -> str:
     return address
 
 
+def _as_database_url(raw: str) -> str:
+    url = raw.strip()
+    if url and not url.startswith(("sqlite:///", "postgresql+psycopg://")):
+        raise ValueError("expected postgresql+psycopg://... or sqlite:///PATH")
+    return url
+
+
+def _as_poll_seconds(raw: str) -> float:
+    seconds = float(raw)
+    if not 0.1 <= seconds <= 60:
+        raise ValueError(f"must be between 0.1 and 60 seconds, got {seconds}")
+    return seconds
+
+
 def _setting(env: str, default: str, help_text: str, parse: Callable[[str], Any] = str) -> Any:
     """Declare a setting: the env var, its default (as the user would type it) and a help line."""
     return field(metadata={"env": env, "default": default, "help": help_text, "parse": parse})
@@ -174,6 +188,69 @@ class Settings:
         "false",
         "The site is served over HTTPS (by a proxy in front): send Strict-Transport-Security.",
         _as_bool,
+    )
+    database_url: str = _setting(
+        "VRU_DATABASE_URL",
+        "",
+        "Database of the figures, e.g. postgresql+psycopg://user@host/vru (several replicas); "
+        "empty: a SQLite file in VRU_STORE_DIR.",
+        _as_database_url,
+    )
+    store_dir: Path = _setting(
+        "VRU_STORE_DIR",
+        "instance",
+        "Folder of the SQLite store (vru.sqlite), created and seeded from the data folder on "
+        "first start.",
+        _as_dir,
+    )
+    store_poll_seconds: float = _setting(
+        "VRU_STORE_POLL_SECONDS",
+        "2",
+        "How often each worker checks the store for a new release (seconds).",
+        _as_poll_seconds,
+    )
+    # Editors (sign-in, upload, review, admin): see README "Editors".
+    secret_key: str = _setting(
+        "VRU_SECRET_KEY",
+        "",
+        "Key that signs sign-in cookies (at least 32 random characters, the same in every "
+        "worker and replica); empty switches sign-in and every editor page off.",
+    )
+    session_idle_minutes: int = _setting(
+        "VRU_SESSION_IDLE_MINUTES",
+        "30",
+        "Minutes without a request after which an editor's session ends.",
+        _as_positive_int,
+    )
+    login_max_failures: int = _setting(
+        "VRU_LOGIN_MAX_FAILURES",
+        "5",
+        "Failed sign-ins for one account within VRU_LOGIN_WINDOW_MINUTES before it is locked "
+        "for that long (an address may fail four times as often).",
+        _as_positive_int,
+    )
+    login_window_minutes: int = _setting(
+        "VRU_LOGIN_WINDOW_MINUTES",
+        "15",
+        "Minutes over which failed sign-ins are counted, and how long a lock lasts.",
+        _as_positive_int,
+    )
+    oidc_issuer: str = _setting(
+        "VRU_OIDC_ISSUER",
+        "",
+        "OpenID Connect issuer URL (its /.well-known/openid-configuration is read); empty "
+        "switches single sign-on off.",
+    )
+    oidc_client_id: str = _setting(
+        "VRU_OIDC_CLIENT_ID", "", "Client id registered with the OpenID Connect provider."
+    )
+    oidc_client_secret: str = _setting(
+        "VRU_OIDC_CLIENT_SECRET", "", "Client secret registered with the OpenID Connect provider."
+    )
+    oidc_username_claim: str = _setting(
+        "VRU_OIDC_USERNAME_CLAIM",
+        "email",
+        "The claim of the provider's ID token that names an existing account's username.",
     )
 
     @classmethod

@@ -6,21 +6,66 @@ so that a request only slices frames that already exist.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from dashboard import rules, schema
-from dashboard.formatting import LOWER_BOUNDS, UPPER_BOUNDS, citation, format_figure
+from dashboard.formatting import (
+    LOWER_BOUNDS,
+    UNIT_SOURCE_ID,
+    UNIT_SUPPLIED_LABEL,
+    UPPER_BOUNDS,
+    citation,
+    format_figure,
+)
 from dashboard.geography import load_boundaries
 from dashboard.revisions import RevisionsError, load_revisions
 
 log = logging.getLogger(__name__)
 OFFICIAL_GAP_COLUMNS = ("unit_id", "metric_id", "series", "period_label", "reason")
+
+
+RELEASE_COLUMNS = (
+    "release_id",
+    "status",
+    "created_at",
+    "created_by",
+    "command",
+    "source_file",
+    "sha256",
+    "rows_added",
+    "rows_changed",
+    "rows_withdrawn",
+    "reason",
+    "published_at",
+    "published_by",
+    "withdrawn_at",
+    "withdrawn_by",
+)
+
+
+# Every figure a release added, corrected or withdrew (the Revisions page lists them on demand).
+CHANGE_COLUMNS = (
+    "release_id",
+    "obs_id",
+    "unit_id",
+    "metric_id",
+    "value",
+    "qualifier",
+    "value_status",
+    "period_label",
+    "status",
+    "reason",
+    "old_value",
+    "old_qualifier",
+)
 
 
 class DataError(Exception):
@@ -106,6 +151,25 @@ class DataStore:
     official_gaps: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(OFFICIAL_GAP_COLUMNS))
     )
+    # Every load into the store (dashboard/store), newest first; empty for data read from files.
+    releases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RELEASE_COLUMNS))
+    # The figures of every release after the first (text cells, old_ for what they replaced).
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    # The store's data version (grows with every publish or withdrawal) and the token naming
+    # its database; 0 and "" for data read straight from files.
+    data_version: int = 0
+    store_epoch: str = ""
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Names this data in cache keys: the store's epoch and version when it came from the
+        store (cheap, and it changes with every release), else a hash of the tables."""
+        if self.store_epoch:
+            return f"{self.store_epoch[:8]}v{self.data_version}"
+        digest = hashlib.sha256()
+        for frame in (self.units, self.metrics, self.sources, self.observations):
+            digest.update(frame.to_csv(index=False).encode("utf-8"))
+        return digest.hexdigest()[:12]
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -231,8 +295,12 @@ def _prepare_observations(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ]
     sources = tables["sources"].copy()
     sources["source_short"] = [
-        _short_source_name(publisher, published)
-        for publisher, published in zip(sources["publisher"], sources["published"], strict=True)
+        UNIT_SUPPLIED_LABEL
+        if source_id == UNIT_SOURCE_ID
+        else _short_source_name(publisher, published)
+        for source_id, publisher, published in zip(
+            sources["source_id"], sources["publisher"], sources["published"], strict=True
+        )
     ]
     sources = sources[["source_id", "title", "source_short"]].rename(
         columns={"title": "source_title"}
@@ -294,36 +362,59 @@ def _official_gaps(data_dir: Path) -> pd.DataFrame:
     return frame
 
 
-def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
-    """Read, validate and prepare every table in `data_dir`; raise DataError on any problem.
-
-    With `geo_path`, the force boundaries are loaded (and checked) too.
-    """
+def read_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every table of `data_dir` as text, validated (observations include the official series);
+    raise DataError listing every problem."""
     tables = {spec.name: read_table(data_dir, spec) for spec in schema.TABLES}
     validate_tables(tables, data_dir)
     official = data_dir / schema.OFFICIAL_OBSERVATIONS.filename
     if official.is_file():
         tables["observations"] = _with_official(tables, data_dir)
-    try:
-        revisions = load_revisions(data_dir)
-    except RevisionsError as error:
-        raise DataError([error.problem]) from None
+    return tables
+
+
+def prepare_store(
+    tables: dict[str, pd.DataFrame],
+    data_dir: Path,
+    *,
+    boundaries: dict[str, Any] | None = None,
+    revisions: pd.DataFrame | None = None,
+    **extra: Any,
+) -> DataStore:
+    """The app's frames from validated text tables (from the files or from the store)."""
     store = DataStore(
         units=_prepare_units(tables),
         metrics=_prepare_metrics(tables),
         sources=tables["sources"].copy(),
         observations=_prepare_observations(tables),
         data_dir=data_dir,
-        boundaries=load_boundaries(geo_path) if geo_path is not None else None,
-        revisions=revisions,
-        official_gaps=_official_gaps(data_dir),
+        boundaries=boundaries,
+        revisions=revisions if revisions is not None else pd.DataFrame(columns=["date"]),
+        **({"official_gaps": _official_gaps(data_dir)} | extra),
     )
     log.info(
-        "loaded %d units, %d metrics, %d observations, %d sources from %s",
+        "loaded %d units, %d metrics, %d observations, %d sources",
         len(store.units),
         len(store.metrics),
         len(store.observations),
         len(store.sources),
-        data_dir,
     )
     return store
+
+
+def load_store(data_dir: Path, geo_path: Path | None = None) -> DataStore:
+    """Read, validate and prepare every table in `data_dir`; raise DataError on any problem.
+
+    With `geo_path`, the force boundaries are loaded (and checked) too.
+    """
+    tables = read_tables(data_dir)
+    try:
+        revisions = load_revisions(data_dir)
+    except RevisionsError as error:
+        raise DataError([error.problem]) from None
+    return prepare_store(
+        tables,
+        data_dir,
+        boundaries=load_boundaries(geo_path) if geo_path is not None else None,
+        revisions=revisions,
+    )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import dash
 from flask import Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import (
     charts,
@@ -25,14 +29,20 @@ from callbacks import (
     units,
 )
 from dashboard import limits, security, serving
+from dashboard.api import install_api
+from dashboard.auth import web as editor_web
 from dashboard.cache import data_fingerprint, make_cache
 from dashboard.charts import CHARTS, charts_for_view
 from dashboard.config import PROJECT_ROOT, Settings
-from dashboard.datastore import DataStore, load_store
-from dashboard.embed import choose_layout, install_frame_policy
+from dashboard.datastore import DataError, DataStore
+from dashboard.embed import install_frame_policy, is_embed_request
 from dashboard.geography import BOUNDARY_URL, load_boundaries, register_boundary_route
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
 from dashboard.revisions import last_updated
+from dashboard.schema import Problem
+from dashboard.store import Store
+from dashboard.store.live import LiveStore
+from dashboard.store.live import install as install_live_store
 from layouts.chart_card import chart_card
 from layouts.compare import compare_page
 from layouts.data_sources import data_page
@@ -107,14 +117,68 @@ def _measure_options() -> list[dict[str, str]]:
     return [{"label": m.label, "value": m.measure_id} for m in MEASURES]
 
 
-def create_app(settings: Settings | None = None, store: DataStore | None = None) -> dash.Dash:
-    """A ready-to-serve app; data is loaded (and validated) here unless a store is given."""
+log = logging.getLogger(__name__)
+
+
+def open_store(settings: Settings, geo_path: Path) -> LiveStore:
+    """The store of the settings, migrated and seeded on first start, as the app's live data."""
+    started = time.perf_counter()
+    store = Store.from_settings(settings, geo_path)
+    try:
+        store.ensure_ready()
+        first = store.snapshot()
+    except SQLAlchemyError as error:
+        where = store.url.split("@")[-1]
+        reason = (
+            f"the database cannot be used: {type(error).__name__}: {str(error).splitlines()[0]}"
+        )
+        raise DataError([Problem(where, reason)]) from None
+    live = LiveStore(store, first, settings.store_poll_seconds)
+    log.info(
+        "store ready in %.2f s: data version %d", time.perf_counter() - started, live.data_version
+    )
+    return live
+
+
+def _layout(store: DataStore | LiveStore, first_shell: Any, embed_page: Any) -> Any:
+    """Dash's layout function: the embed shell for /embed/ pages, else the page shell, whose
+    filters and footer ('Data last updated') follow the newest release."""
+    shells = {data_fingerprint(store): first_shell}
+
+    def layout() -> Any:
+        if is_embed_request():
+            return embed_page
+        key = data_fingerprint(store)
+        if key not in shells:
+            shells.clear()  # one shell per data version is all a worker keeps
+            shells[key] = page_shell(
+                _unit_options(store),
+                _year_options(store),
+                _measure_options(),
+                DEFAULT_MEASURE,
+                status_line(last_updated(store.revisions), ATTRIBUTION),
+            )
+        return shells[key]
+
+    return layout
+
+
+def create_app(
+    settings: Settings | None = None,
+    store: DataStore | LiveStore | None = None,
+    figures: Store | None = None,
+) -> dash.Dash:
+    """A ready-to-serve app. Its data comes from the store (dashboard/store) unless a DataStore
+    is given (tests, or `load_store` of a data folder): then it is fixed for the app's life.
+
+    `figures` is the database store the editor pages write to: by default the live store's
+    own, or (with a fixed DataStore and sign-in switched on) the store of the settings."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     limits.install_rate_limit()
     geo_path = settings.geo_dir / BOUNDARY_FILE
-    store = store or load_store(settings.data_dir, geo_path)
-    if store.boundaries is None:
+    store = store or open_store(settings, geo_path)
+    if not isinstance(store, LiveStore) and store.boundaries is None:
         # Loaded once, here: the map's chart builder needs them for self-contained exports.
         store = dataclasses.replace(store, boundaries=load_boundaries(geo_path))
     bootstrap_css = _bootstrap_css()
@@ -143,11 +207,14 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     limits.install_limits(app, max_body=settings.max_body, deadline_seconds=settings.timeout)
     # One cache per app (per worker process, or shared through Redis): charts are pure functions
     # of the selection, so a result built for one user serves every other user.
+    if isinstance(store, LiveStore):
+        install_live_store(app.server, store)
     cache = make_cache(app.server, settings)
     serving.register_health_route(app.server, store, cache)
     if settings.callback_cache:
-        fingerprint = data_fingerprint(store) + serving.code_fingerprint(PROJECT_ROOT)
-        serving.cache_callback_responses(app.server, cache, fingerprint)
+        code = serving.code_fingerprint(PROJECT_ROOT)
+        # Read per request: a release changes the data's fingerprint, so no answer outlives it.
+        serving.cache_callback_responses(app.server, cache, lambda: data_fingerprint(store) + code)
 
     shell = page_shell(
         _unit_options(store),
@@ -159,7 +226,7 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     # /embed/<chart> pages get a bare shell (no navigation or filters) and may be framed by the
     # configured origins; every other page refuses to be framed.
     embed_page = embed_shell(ATTRIBUTION)
-    app.layout = choose_layout(shell, embed_page)
+    app.layout = _layout(store, shell, embed_page)
     install_frame_policy(app.server, settings.embed_origins)
     # Every view's components, so Dash can check callbacks that target views not shown yet.
     paged = {spec.name for view in ("trends", "investment") for spec in charts_for_view(view)}
@@ -186,6 +253,12 @@ def create_app(settings: Settings | None = None, store: DataStore | None = None)
     charts.register(app, store, cache=cache)
     exports.register(app, store, cache=cache)
     embed.register(app, store, cache=cache)
+    # The open data API (/api/v1) reads the same store as the views.
+    install_api(app.server, store)
+    # Editors: sign-in, upload, review, admin (Flask routes; off without VRU_SECRET_KEY).
+    if settings.secret_key and figures is None:
+        figures = store.source if isinstance(store, LiveStore) else Store.from_settings(settings)
+    editor_web.register(app.server, settings, figures)
     # Last: the policy's script hashes must cover every clientside callback registered above.
     security.install_security_headers(
         app, pages=routing.view_pages(store), unit_ids=store.unit_ids, https=settings.https

@@ -16,6 +16,10 @@ QUALIFIER_WORDS = {
 LOWER_BOUNDS = frozenset({"over", "at_least"})
 UPPER_BOUNDS = frozenset({"nearly", "under", "up_to"})
 MISSING_TEXT = "no figure"
+# Figures a unit sends through the upload page: management information, not official
+# statistics. Their source's short name is this label, so every citation carries it.
+UNIT_SOURCE_ID = "unit_supplied"
+UNIT_SUPPLIED_LABEL = "management information supplied by the unit"
 
 
 def format_number(value: float, unit_of_measure: str) -> str:
@@ -57,6 +61,27 @@ def format_figure(
     elif value_status == "alternative":
         text += " (another source's figure; not the one used)"
     return text
+
+
+def citation_parts(text: str) -> tuple[str, str | None]:
+    """'Name 2019 (https://...)' -> ('Name 2019', 'https://...'); other citations unchanged.
+
+    Tables show the name as the text of a link, never a 200-character address as cell text.
+    """
+    text = str(text)
+    if text.endswith(")") and " (http" in text:
+        label, _, url = text[:-1].rpartition(" (")
+        if url.startswith(("https://", "http://")):
+            return label, url
+    return text, None
+
+
+def qualifier_words(qualifier: object) -> str:
+    """'up_to' -> 'up to', 'exact' -> '' : a qualifier in the words people read."""
+    if qualifier is None or (isinstance(qualifier, float) and math.isnan(qualifier)):
+        return ""
+    text = str(qualifier)
+    return QUALIFIER_WORDS.get(text, text.replace("_", " "))
 
 
 def citation(source_short: str, page: int | None, url: str | None) -> str:

@@ -95,6 +95,11 @@ def profile_graph_box(chart: str) -> str:
     return _per_chart("profile-figure-container", chart)
 
 
+def profile_body_box(chart: str) -> str:
+    """Switch, download menu, graph and table of a profile card: hidden when it has nothing."""
+    return _per_chart("profile-body-container", chart)
+
+
 def profile_table(chart: str) -> str:
     return _per_chart("profile-data-table", chart)
 
@@ -175,6 +180,10 @@ MAP_SOURCE_TEXT = "map-source-text"
 MAP_HEADLINE_TITLE_TEXT = "map-headline-title-text"
 MAP_HEADLINE_CONTAINER = "map-headline-container"
 MAP_PROFILE_CONTAINER = "map-profile-container"
+MAP_UNITS_CONTAINER = "map-units-container"  # the list of units beside the map
+
+# Revisions page (/revisions)
+REVISIONS_LIST_CONTAINER = "revisions-list-container"
 
 
 # Trends and investment views: notes under each chart (figures not drawn, and why)
@@ -185,6 +194,11 @@ def trends_notes(chart: str) -> str:
 def investment_notes(section: str) -> str:
     """Notes under an investment chart, or (section "gaps") the units without a ratio."""
     return _per_chart("investment-notes-container", section)
+
+
+def revisions_entry_heading(index: int) -> str:
+    """The heading of the index-th entry of the Revisions page (labels its section)."""
+    return f"revisions-entry-{index}-heading"
 
 
 # Trends view: the topic tabs and the open topic's chart cards

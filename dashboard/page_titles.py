@@ -17,6 +17,7 @@ PAGE_NAMES: Mapping[str, str] = {
     "/data": "Data and sources",
     "/methods": "Methods and data quality",
     "/accessibility": "Accessibility statement",
+    "/revisions": "Revisions",
 }
 
 

@@ -6,10 +6,13 @@ also the 'data last updated' date in every page's footer.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from dashboard.formatting import format_figure
 from dashboard.schema import Problem
 
 FILENAME = "revisions.csv"
@@ -51,3 +54,130 @@ def last_updated(revisions: pd.DataFrame) -> str | None:
         return None
     stamp = pd.Timestamp(revisions["date"].max())
     return f"{stamp.day} {stamp:%B %Y}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The Revisions page: every release of the store and every note of the log, newest first.
+
+RELEASE_ENTRY = re.compile(r"^Release \d+( withdrawn)?:")
+# A release lists its figures on the page up to this many; the rest are one link away (the API).
+FIGURES_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure of a release, in words."""
+
+    unit: str
+    measure: str
+    period: str
+    figure: str
+    before: str  # the figure it replaced, '' for a new one
+    state: str  # 'shown', 'corrected later', 'withdrawn'
+
+
+@dataclass(frozen=True)
+class RevisionEntry:
+    """One change users can read about: a release of the store or a note of the old log."""
+
+    date: str  # YYYY-MM-DD
+    title: str
+    what: str
+    why: str
+    release_id: int | None = None
+    figures: tuple[FigureChange, ...] = ()
+    more: int = 0  # figures of the release not listed on the page
+
+
+def long_date(text: str) -> str:
+    stamp = pd.Timestamp(text)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def _figure_text(value: str, unit_of_measure: str, qualifier: str, status: str) -> str:
+    number = float(value) if value else None
+    return format_figure(number, unit_of_measure, qualifier or "exact", status or "reported")
+
+
+def revision_entries(
+    revisions: pd.DataFrame,
+    releases: pd.DataFrame,
+    changes: pd.DataFrame,
+    units: pd.DataFrame,
+    metrics: pd.DataFrame,
+) -> list[RevisionEntry]:
+    """Entries newest first: published and withdrawn releases after the first load (with
+    their figures) and the notes of the log kept before the store. Pending and rejected
+    releases are the editors' business and are not listed."""
+    unit_names = dict(zip(units["unit_id"], units["name"], strict=True)) | {
+        "national": "National programme"
+    }
+    labels = dict(zip(metrics["metric_id"], metrics["label"], strict=True))
+    measures = dict(zip(metrics["metric_id"], metrics["unit_of_measure"], strict=True))
+    entries = [
+        RevisionEntry(str(row["date"]), "Correction note", str(row["change"]), str(row["reason"]))
+        for row in revisions.to_dict("records")
+        if not RELEASE_ENTRY.match(str(row["change"]))
+    ]
+    first = releases["release_id"].min() if len(releases) else None
+    by_release = {key: frame for key, frame in changes.groupby("release_id")}
+    for release in releases.to_dict("records"):
+        if release["release_id"] == first or release["status"] not in ("published", "withdrawn"):
+            continue
+        rows = by_release.get(release["release_id"], changes.iloc[0:0])
+        figures = tuple(
+            FigureChange(
+                unit=unit_names.get(row["unit_id"], row["unit_id"]),
+                measure=labels.get(row["metric_id"], row["metric_id"]),
+                period=row["period_label"],
+                figure=_figure_text(
+                    row["value"],
+                    measures.get(row["metric_id"], ""),
+                    row["qualifier"],
+                    row["value_status"],
+                ),
+                before=_figure_text(
+                    row["old_value"],
+                    measures.get(row["metric_id"], ""),
+                    row["old_qualifier"],
+                    "reported",
+                )
+                if row["old_value"]
+                else "",
+                state={"current": "shown", "superseded": "corrected later"}.get(
+                    row["status"], "withdrawn"
+                ),
+            )
+            for row in rows.head(FIGURES_SHOWN).to_dict("records")
+        )
+        added, changed = int(release["rows_added"]), int(release["rows_changed"])
+        what = f"{added} figure{'' if added == 1 else 's'} added, {changed} corrected"
+        if release["source_file"]:
+            what += f", from the file {Path(str(release['source_file'])).name}"
+        published = release["published_at"]
+        if release["status"] == "withdrawn":
+            withdrawn = release["withdrawn_at"]
+            entries.append(
+                RevisionEntry(
+                    withdrawn.strftime("%Y-%m-%d"),
+                    f"Release {release['release_id']} withdrawn",
+                    f"{int(release['rows_withdrawn'])} figures of the release of "
+                    f"{long_date(published.strftime('%Y-%m-%d'))} were taken back; they are "
+                    "no longer shown, and the figures they had corrected are shown again.",
+                    str(release["reason"]),
+                    int(release["release_id"]),
+                )
+            )
+        entries.append(
+            RevisionEntry(
+                published.strftime("%Y-%m-%d"),
+                f"Release {release['release_id']}",
+                what,
+                str(release["reason"]) if release["status"] == "published" else "",
+                int(release["release_id"]),
+                figures,
+                max(0, len(rows) - len(figures)),
+            )
+        )
+    entries.sort(key=lambda e: (e.date, e.release_id or 0), reverse=True)
+    return entries

@@ -13,7 +13,7 @@ import pkgutil
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -346,15 +346,18 @@ def code_fingerprint(root: Path, packages: Iterable[str] = CODE_PACKAGES) -> str
     return digest.hexdigest()[:12]
 
 
-def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) -> None:
+def cache_callback_responses(
+    server: flask.Flask, cache: Any, fingerprint: str | Callable[[], str]
+) -> None:
     """Answer a callback request from the cache when the same request was answered before.
 
     Why this is safe: every callback of the app is a pure function of its request body (the
-    inputs, states, outputs and which input changed) over data that cannot change while the
-    process runs: no per-user state, no randomness. So one answer serves every user,
+    inputs, states, outputs and which input changed) over one release of the data (the
+    release is in the key): no per-user state, no randomness. So one answer serves every user,
     every worker (with Redis) and every later request with the same body, and a repeated view
-    costs a cache lookup instead of pandas and plotly work. `fingerprint` (data and code) is in
-    every key, and so is the day: an export names the day it was made. Answers are kept
+    costs a cache lookup instead of pandas and plotly work. `fingerprint` (data and code; a
+    function when the data can change while the app runs, read per request) is in every key,
+    and so is the day: an export names the day it was made. Answers are kept
     zstd-compressed: a fifth of the memory, and sent as they are to browsers that accept zstd.
     Only 200 answers are kept; errors are never cached.
     """
@@ -379,7 +382,8 @@ def cache_callback_responses(server: flask.Flask, cache: Any, fingerprint: str) 
             return None
         body = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
         # Exports state the day they were made, so an answer is kept for that day only.
-        return f"callback:{fingerprint}:{dt.date.today().isoformat()}:{body}"
+        names = fingerprint() if callable(fingerprint) else fingerprint
+        return f"callback:{names}:{dt.date.today().isoformat()}:{body}"
 
     def answer_from_cache() -> flask.Response | None:
         if not cacheable():
@@ -442,11 +446,16 @@ def health_report(store: DataStore, cache: Any = None) -> tuple[dict[str, Any], 
         features = (store.boundaries or {}).get("features") or []
         report["boundaries"] = len(features)
         healthy = healthy and report["boundaries"] > 0
+    # Which data this worker serves, and which worker answered (a load balancer or a test can
+    # see that every worker follows the store).
+    report["data_version"] = int(getattr(store, "data_version", 0))
+    report["worker"] = os.getpid()
     report["status"] = "ok" if healthy else "unavailable"
-    status, reason = cache.status() if hasattr(cache, "status") else ("ok", "")
-    if healthy and status != "ok":
-        report["status"] = status
-        report["reason"] = reason
+    for part in (store, cache):
+        status, reason = part.status() if hasattr(part, "status") else ("ok", "")
+        if healthy and status != "ok" and report["status"] == "ok":
+            report["status"] = status
+            report["reason"] = reason
     return report, healthy
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import rules
-from dashboard.formatting import LOWER_BOUNDS, MISSING_TEXT, UPPER_BOUNDS
+from dashboard import rules, wording
+from dashboard.formatting import LOWER_BOUNDS, MISSING_TEXT, UPPER_BOUNDS, citation_parts
 
 FUNDING_METRIC = "funding_home_office_vru"
 # Money a unit received or spent itself, in the order preferred when several match a reach figure.
@@ -433,7 +433,9 @@ def _figure_list(rows: pd.DataFrame, with_label: bool) -> str:
     parts = []
     for _, row in ordered.iterrows():
         label = f"{row['metric_label']}: " if with_label else ""
-        parts.append(f"{label}{row['value_text']} ({row['period_label']}; {row['citation']})")
+        # The source's name only: its web address is a link on the profile, not cell text.
+        source = citation_parts(str(row["citation"]))[0]
+        parts.append(f"{label}{row['value_text']} ({row['period_label']}; {source})")
     return "; ".join(parts)
 
 
@@ -502,8 +504,8 @@ def overview_sentence(overview: pd.DataFrame, year: str | None, total_units: int
     period = f"in {year.replace('-', '/')}" if year else "across all periods"
     with_funding = int((overview["funding"] != MISSING_TEXT).sum())
     return (
-        f"Showing {len(overview)} of {total_units} units; {with_funding} have a Home Office VRU "
-        f"funding figure {period}."
+        f"Showing {len(overview)} of {total_units} units; {with_funding} "
+        f"{wording.verb(with_funding)} a Home Office VRU funding figure {period}."
     )
 
 

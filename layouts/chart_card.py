@@ -9,7 +9,10 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.charts.trends import series_words
+from dashboard.formatting import citation_parts, qualifier_words
 from layouts.exports import export_menu
+from layouts.graph_config import graph_config
 
 TABLE_LABELS: Mapping[str, str] = {
     "unit_name": "Unit",
@@ -73,7 +76,7 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
             html.Div(
                 dcc.Graph(
                     id=ids.chart_graph(chart),
-                    config={"displaylogo": False, "responsive": True},
+                    config=graph_config(),
                     style={"height": graph_height},
                 ),
                 id=ids.chart_graph_box(chart),
@@ -99,15 +102,32 @@ def scroll_region(content: object, label: str) -> html.Div:
     )
 
 
+def cell_content(row: pd.Series, column: str) -> object:
+    """A cell as people read it: sources as named links, qualifiers and series in words."""
+    value = row[column]
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return ""
+    if column == "citation":
+        label, url = citation_parts(str(value))
+        return html.A(label, href=url) if url else label
+    if column == "qualifier":
+        return qualifier_words(value)
+    if column == "series":
+        # A slug with no words of its own ('itv_news', 'kent_pcc') is named by its source.
+        words = series_words(str(value))
+        source = row.get("source_short")
+        if words == str(value).replace("_", " ") and isinstance(source, str) and source:
+            return source
+        return words
+    return str(value)
+
+
 def data_table(frame: pd.DataFrame, caption: str, columns: Sequence[str] | None = None) -> html.Div:
     """The table alternative of a chart: the same rows, words instead of marks."""
     shown = [c for c in (columns or frame.columns) if c in TABLE_LABELS and c in frame.columns]
     header = html.Thead(html.Tr([html.Th(TABLE_LABELS[c], scope="col") for c in shown]))
     body = html.Tbody(
-        [
-            html.Tr([html.Td("" if pd.isna(row[c]) else str(row[c])) for c in shown])
-            for _, row in frame.iterrows()
-        ]
+        [html.Tr([html.Td(cell_content(row, c)) for c in shown]) for _, row in frame.iterrows()]
     )
     table = dbc.Table(
         [html.Caption(caption, className="caption-top"), header, body],

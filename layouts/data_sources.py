@@ -14,15 +14,17 @@ from layouts.chart_card import scroll_region
 from layouts.pages import page_heading
 
 # Column widths and behaviour that differ from the grid's defaults.
+# Unit, measure and figure fit a 390 px phone side by side (PHONE_FIGURE_EDGE); the grid
+# scrolls sideways for the rest, and long names wrap onto more lines.
 _COLUMN_OPTIONS: Mapping[str, dict[str, object]] = {
-    "unit_name": {"minWidth": 170},
-    "metric_label": {"minWidth": 190},
+    "unit_name": {"minWidth": 110},
+    "metric_label": {"minWidth": 125},
     # The figure is shown with its qualifier but sorted by its number (missing last).
     "value_text": {
         "field": "value",
         "valueFormatter": {"function": "params.data ? params.data.value_text : ''"},
         "filterValueGetter": {"function": "params.data.value_text"},
-        "minWidth": 140,
+        "minWidth": 115,
     },
     "period_label": {"minWidth": 140},
     "geography": {"minWidth": 140},
@@ -31,6 +33,8 @@ _COLUMN_OPTIONS: Mapping[str, dict[str, object]] = {
     "location": {"cellRenderer": "markdown", "minWidth": 160},
     "note": {"minWidth": 300, "flex": 2},
 }
+
+PHONE_FIGURE_EDGE = 360  # px: a 390 px phone less the page's padding
 
 GRID_HELP = (
     "Sort by a column with its heading (Enter on the keyboard); type in the box under a "
@@ -128,6 +132,25 @@ def sources_table(rows: Sequence[Mapping[str, object]]) -> dbc.Table:
     )
 
 
+DATAPACKAGE_URL = "/api/v1/datapackage.zip"
+API_DOCS_URL = "/api/v1/openapi.json"
+
+
+def open_data_links() -> html.P:
+    """Everything at once, and the API, for people who want more than the filtered rows."""
+    return html.P(
+        [
+            "Everything at once: ",
+            html.A("every table as a Data Package (ZIP of CSV files)", href=DATAPACKAGE_URL),
+            ", or read the figures from the ",
+            html.A("open data API (OpenAPI description)", href=API_DOCS_URL),
+            ". Official figures are under the Open Government Licence v3.0; every other figure "
+            "is cited to its source.",
+        ],
+        className="small no-print",
+    )
+
+
 def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
     """Every figure in a grid that follows the unit and year filters, then the sources list."""
     return html.Div(
@@ -159,6 +182,7 @@ def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
                         ],
                         className="d-flex flex-wrap align-items-center gap-2 mb-2",
                     ),
+                    open_data_links(),
                     # Keeps the grid's room while its script loads (no layout shift).
                     html.Div(observations_grid(), className="grid-box"),
                 ],

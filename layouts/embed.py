@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from layouts.graph_config import graph_config
 
 TABLE_SUMMARY = "Show the figures as a table"
 
@@ -22,7 +23,7 @@ def embed_shell(attribution: str) -> html.Div:
                     html.P(id=ids.EMBED_SUMMARY_TEXT, className="small mb-2"),
                     dcc.Graph(
                         id=ids.EMBED_CHART_GRAPH,
-                        config={"displaylogo": False, "responsive": True, "displayModeBar": False},
+                        config=graph_config(toolbar=False),
                         style={"height": "clamp(240px, 60vh, 640px)"},  # until filled
                     ),
                     html.Details(

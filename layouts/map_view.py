@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.charts.map_view import BOUNDARY_SOURCE, MAP_CHART
 from layouts.exports import export_menu
+from layouts.graph_config import graph_config
 from layouts.pages import page_heading
 
 INTRO = (
@@ -18,6 +19,7 @@ INTRO = (
     "the Units picker) to select that unit: the headline figures and the other pages follow."
 )
 GRAPH_HEIGHT = "600px"
+# Config of the map's graph: see layouts/graph_config.py (no cloud upload, one download menu).
 
 
 def _view_switch() -> html.Fieldset:
@@ -50,20 +52,38 @@ def map_card() -> html.Section:
             ),
             _view_switch(),
             export_menu(MAP_CHART, "Map of VRU areas"),
-            html.Div(
-                dcc.Graph(
-                    id=ids.MAP_AREA_GRAPH,
-                    # The page scrolls over the map; zoom stays on the map's own buttons.
-                    config={"displaylogo": False, "responsive": True, "scrollZoom": False},
-                    style={"height": GRAPH_HEIGHT},
-                ),
-                id=ids.MAP_AREA_CONTAINER,
-                style={"minHeight": GRAPH_HEIGHT},
-                # Names for the map canvases (assets/a11y.js), which the map library calls "Map".
-                **{
-                    "data-map-label": "Map of England and Wales by police force area",
-                    "data-inset-label": "Inset map of London",
-                },
+            dbc.Row(
+                [
+                    dbc.Col(
+                        html.Div(
+                            dcc.Graph(
+                                id=ids.MAP_AREA_GRAPH,
+                                # The page scrolls over the map; zoom stays on the map's buttons.
+                                config=graph_config(scroll_zoom=False),
+                                style={"height": GRAPH_HEIGHT},
+                            ),
+                            id=ids.MAP_AREA_CONTAINER,
+                            style={"minHeight": GRAPH_HEIGHT},
+                            # A name for the map canvas (assets/a11y.js); MapLibre calls it "Map".
+                            **{"data-map-label": "Map of England and Wales by police force area"},
+                        ),
+                        xs=12,
+                        md=7,
+                    ),
+                    dbc.Col(
+                        html.Nav(
+                            [
+                                html.H3("Units and their figures", className="h6 mb-1"),
+                                html.Div(id=ids.MAP_UNITS_CONTAINER),
+                            ],
+                            className="map-unit-list",
+                            **{"aria-label": "VRU units and their figures"},
+                        ),
+                        xs=12,
+                        md=5,
+                    ),
+                ],
+                className="g-2",
             ),
             html.Div(id=ids.MAP_TABLE_CONTAINER, hidden=True),
             html.P(id=ids.MAP_SOURCE_TEXT, className="small text-body-secondary mt-2 mb-1"),
@@ -143,3 +163,21 @@ def profile_links(targets: Sequence[tuple[str, str]]) -> list:
             className="list-unstyled mb-0",
         )
     ]
+
+
+def unit_list(rows: Sequence[tuple[str, str, str]]) -> html.Ul:
+    """(unit_id, name, figure in words) as links to the profiles: every unit, even the small
+    ones that are hard to find on the map, in reading and Tab order."""
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    dcc.Link(name, href=f"/unit/{unit_id}", className="fw-semibold"),
+                    html.Span(f": {figure}", className="text-body-secondary"),
+                ],
+                className="mb-1",
+            )
+            for unit_id, name, figure in rows
+        ],
+        className="list-unstyled small mb-0",
+    )

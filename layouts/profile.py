@@ -17,6 +17,7 @@ from dashboard.charts import profile as profile_charts
 from dashboard.charts.base import ChartSpec
 from layouts.chart_card import scroll_region
 from layouts.exports import export_menu
+from layouts.graph_config import graph_config
 
 NOT_NAMED = "not named in the source"
 FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -46,32 +47,38 @@ def profile_card(chart: str, title: str) -> html.Section:
                 className="chart-summary mb-2",
                 **{"aria-live": "polite"},
             ),
-            html.Fieldset(
-                [
-                    html.Legend(f"Show {title} as", className="visually-hidden"),
-                    dbc.RadioItems(
-                        id=ids.profile_view_switch(chart),
-                        options=[
-                            {"label": "Chart", "value": "chart"},
-                            {"label": "Table", "value": "table"},
-                        ],
-                        value="chart",
-                        inline=True,
-                        inputClassName="me-1",
-                    ),
-                ],
-                className="mb-2 no-print",
-            ),
-            export_menu(chart, title),
+            # An empty chart is its summary line alone: no blank plot, download or embed code.
             html.Div(
-                dcc.Graph(
-                    id=ids.profile_graph(chart),
-                    config={"displaylogo": False, "responsive": True},
-                ),
-                id=ids.profile_graph_box(chart),
-                className="profile-graph",
+                [
+                    html.Fieldset(
+                        [
+                            html.Legend(f"Show {title} as", className="visually-hidden"),
+                            dbc.RadioItems(
+                                id=ids.profile_view_switch(chart),
+                                options=[
+                                    {"label": "Chart", "value": "chart"},
+                                    {"label": "Table", "value": "table"},
+                                ],
+                                value="chart",
+                                inline=True,
+                                inputClassName="me-1",
+                            ),
+                        ],
+                        className="mb-2 no-print",
+                    ),
+                    export_menu(chart, title),
+                    html.Div(
+                        dcc.Graph(
+                            id=ids.profile_graph(chart),
+                            config=graph_config(),
+                        ),
+                        id=ids.profile_graph_box(chart),
+                        className="profile-graph",
+                    ),
+                    html.Div(id=ids.profile_table(chart), hidden=True),
+                ],
+                id=ids.profile_body_box(chart),
             ),
-            html.Div(id=ids.profile_table(chart), hidden=True),
             html.P(id=ids.profile_source(chart), className="small text-body-secondary mt-2"),
         ],
         className="chart-card profile-card border rounded p-3 mb-4",
@@ -130,7 +137,7 @@ def profile_page(
                                 [
                                     dcc.Graph(
                                         id=ids.PROFILE_AREA_GRAPH,
-                                        config={"staticPlot": True, "displayModeBar": False},
+                                        config={**graph_config(toolbar=False), "staticPlot": True},
                                         style={"height": "420px"},
                                     ),
                                     html.P(id=ids.PROFILE_AREA_TEXT, className="small"),

@@ -20,6 +20,7 @@ NAV_LINKS: tuple[tuple[str, str], ...] = (
 )
 FOOTER_LINKS: tuple[tuple[str, str], ...] = (
     ("Methods and data quality", "/methods"),
+    ("Revisions", "/revisions"),
     ("Accessibility statement", "/accessibility"),
 )
 

@@ -62,9 +62,9 @@ def units_page() -> html.Div:
         [
             html.H1("Violence Reduction Units in England and Wales", className="h2"),
             html.P(
-                "The 18 units funded by the Home Office to prevent serious violence, with the "
+                "The units funded by the Home Office to prevent serious violence, with the "
                 "funding and reach figures their sources give. Qualifiers such as 'over' stay "
-                "with each figure; a gap reads 'no data'.",
+                "with each figure; a gap reads 'no figure'.",
                 className="lead",
             ),
             html.P(id=ids.UNITS_SUMMARY_TEXT, role="status"),

@@ -61,8 +61,18 @@ def period_words(selection: Selection) -> str:
     return f"financial year {selection.year.replace('-', '/')}" if selection.year else "all periods"
 
 
-def units_words(selection: Selection, store: DataStore) -> str:
+def units_words(selection: Selection, store: DataStore, shown: int | None = None) -> str:
+    """'all 18 VRU areas', '1 of 18 VRU areas (the others have no figure here)', or the names.
+
+    `shown` is how many units the chart draws: a chart of one unit's figures never says
+    'all 18'.
+    """
+    total = len(store.units)
     if not selection.units:
-        return f"all {len(store.units)} VRU areas"
+        if shown == 0:
+            return f"none of the {total} VRU areas has a figure here"
+        if shown is not None and shown < total:
+            return f"{shown} of {total} VRU areas (the others have no figure here)"
+        return f"all {total} VRU areas"
     names = store.units.set_index("unit_id").loc[list(selection.units), "area_name"]
     return ", ".join(names)

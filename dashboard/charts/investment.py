@@ -174,6 +174,11 @@ def _source_line(table: pd.DataFrame) -> str:
     return source_line_for(pd.DataFrame({"source_short": parts}))
 
 
+def _shown(drawn: pd.DataFrame) -> int:
+    """How many units a chart draws (the national figure is not a unit)."""
+    return int(drawn.loc[drawn["unit_id"] != NATIONAL, "unit_id"].nunique())
+
+
 def _count(number: int, word: str) -> str:
     """'1 unit', '3 units'."""
     return f"{number} {word}{'' if number == 1 else 's'}"
@@ -197,12 +202,17 @@ def _summary(
     top = units.iloc[0]
     unit_count = units["unit_id"].nunique()
     total = unit_count + len(gaps)
+    gap_words = (
+        f", and {_count(len(gaps), chosen)} without a comparable pair "
+        f"{'is' if len(gaps) == 1 else 'are'} listed below the charts."
+        if len(gaps)
+        else "."
+    )
     return (
         f"{unit_count} of {_count(total, chosen)} {'has' if unit_count == 1 else 'have'} funding "
         f"and {REACH_WORDS[reach_type]} for the same period {_when(selection)}; the highest cost "
         f"per person is {top['point_label']} at {top['value_text']} "
-        f"({REACH_SHORT.get(top['reach_type'])}, {top['period']}), and "
-        f"{_count(len(gaps), chosen)} without a comparable pair are listed below the charts."
+        f"({REACH_SHORT.get(top['reach_type'])}, {top['period']})" + gap_words
     )
 
 
@@ -251,7 +261,7 @@ def funding_per_person_chart(store: DataStore, selection: Selection) -> ChartRes
         title="Funding per person reached",
         subtitle=subtitle_for(
             f"£ per person: funding ÷ {REACH_WORDS[reach_type]}",
-            units_words(selection, store),
+            units_words(selection, store, _shown(drawn)),
             period_words(selection),
         ),
         source_line=_source_line(drawn),
@@ -283,7 +293,7 @@ def funding_reach_chart(store: DataStore, selection: Selection) -> ChartResult:
         title="Funding against people reached",
         subtitle=subtitle_for(
             f"Funding (£) and {REACH_WORDS[reach_type]}, same period",
-            units_words(selection, store),
+            units_words(selection, store, _shown(drawn)),
             period_words(selection),
         ),
         source_line=_source_line(drawn),

@@ -34,11 +34,9 @@ from dashboard import rules, transforms
 from dashboard.charts.base import ChartResult, ChartSpec, subtitle_for
 from dashboard.datastore import DataStore
 from dashboard.figures.area_map import (
-    COLORSCALE,
-    DIVERGING_SCALE,
-    INSET_OFFSET,
     TRACE_SELECTED,
     build_area_map,
+    map_scale,
     value_trace_updates,
 )
 from dashboard.figures.theme import empty_figure
@@ -638,6 +636,7 @@ class MapData:
     units: pd.DataFrame
     years: tuple[str, ...]
     colorbar_titles: Mapping[str, str]
+    money: Mapping[str, bool]
     unit_frames: Mapping[tuple[str, str | None], pd.DataFrame]
     default_years: Mapping[str, str | None]
 
@@ -692,39 +691,50 @@ def prepare_map_data(store: DataStore) -> MapData:
         units=store.units,
         years=years,
         colorbar_titles=MappingProxyType({m: colorbar_title_for(store, m) for m in MEASURE_IDS}),
+        money=MappingProxyType({m: unit_of_measure_for(store, m) == "gbp" for m in MEASURE_IDS}),
         unit_frames=MappingProxyType(unit_frames),
         default_years=MappingProxyType(defaults),
     )
 
 
-def coloraxis_for(measure_id: str, frame: pd.DataFrame) -> dict[str, Any]:
-    """Colour scale settings: a diverging scale centred on 0 for signed changes.
+def scale_options(measure_id: str, money: bool) -> dict[str, bool]:
+    """Keyword options of the map's colour scale: £ on money, diverging for signed changes."""
+    return {"money": money, "signed": bool(measure(measure_id).signed_change)}
 
-    A signed change on a one-way scale would make a small fall look like a rise; the range is
-    symmetric about 0 and no wider than the largest change drawn.
+
+def coloraxis_for(data: MapData, selection: Selection) -> dict[str, Any]:
+    """The whole colour axis of the map for a selection (for replacing it with `dash.Patch`).
+
+    A signed change gets a diverging scale centred on 0 (a small fall never looks like a rise);
+    other measures a linear scale, or a log scale when one figure dwarfs the rest (see
+    `dashboard.figures.area_map.value_scale`); tick labels are written out, with £ for money.
     """
-    if not measure(measure_id).signed_change:
-        return {"colorscale": COLORSCALE, "cmid": None, "cmin": None, "cmax": None}
-    values = frame["value"].dropna()
-    reach = float(values.abs().max()) if len(values) else 1.0
-    return {"colorscale": DIVERGING_SCALE, "cmid": 0, "cmin": -reach, "cmax": reach}
+    measure_id = measure_for(selection)
+    return map_scale(
+        data.frame_for(selection),
+        title=data.colorbar_titles[measure_id],
+        **scale_options(measure_id, data.money[measure_id]),
+    ).coloraxis
 
 
 def web_map_figure(data: MapData, selection: Selection) -> go.Figure:
     """The page's map: boundaries by URL (fetched once by the browser), values for the selection."""
-    frame = data.frame_for(selection)
+    measure_id = measure_for(selection)
     return build_area_map(
-        frame,
+        data.frame_for(selection),
         BOUNDARY_URL,
-        colorbar_title=data.colorbar_titles[measure_for(selection)],
+        colorbar_title=data.colorbar_titles[measure_id],
         selected=selection.units,
-        coloraxis=coloraxis_for(measure_for(selection), frame),
+        **scale_options(measure_id, data.money[measure_id]),
     )
 
 
 def value_updates(data: MapData, selection: Selection) -> dict[int, dict[str, list[Any]]]:
     """Per trace index, the new values when the measure or year changes (no geometry)."""
-    return value_trace_updates(data.frame_for(selection))
+    measure_id = measure_for(selection)
+    return value_trace_updates(
+        data.frame_for(selection), **scale_options(measure_id, data.money[measure_id])
+    )
 
 
 def selected_updates(coverage: pd.DataFrame, units: Sequence[str]) -> dict[int, dict[str, Any]]:
@@ -732,14 +742,23 @@ def selected_updates(coverage: pd.DataFrame, units: Sequence[str]) -> dict[int, 
     chosen = set(units)
     rows = coverage[coverage["unit_id"].isin(chosen).fillna(False)].sort_values("pfa_code")
     codes = rows["pfa_code"].tolist()
-    updates: dict[int, dict[str, Any]] = {}
-    for offset in (0, INSET_OFFSET):
-        updates[TRACE_SELECTED + offset] = {
-            "locations": codes,
-            "z": [1.0] * len(codes),
-            "showlegend": bool(codes) and offset == 0,
-        }
-    return updates
+    return {
+        TRACE_SELECTED: {"locations": codes, "z": [1.0] * len(codes), "showlegend": bool(codes)}
+    }
+
+
+def unit_rows(data: MapData, selection: Selection) -> list[tuple[str, str, str]]:
+    """(unit_id, name, figure with its period, or 'no figure') per unit, by name, for the list
+    beside the map: what the map colours, readable without finding a 17 px area."""
+    frame = data.units_for(selection).sort_values("unit_name")
+    rows = []
+    for row in frame.itertuples(index=False):
+        if pd.isna(row.value):
+            words = NO_FIGURE_TEXT
+        else:
+            words = str(row.value_text) + (f" ({row.period})" if pd.notna(row.period) else "")
+        rows.append((str(row.unit_id), str(row.unit_name), words))
+    return rows
 
 
 def unit_for_location(coverage: pd.DataFrame, pfa_code: str) -> str | None:
@@ -777,7 +796,7 @@ def area_map_chart(store: DataStore, selection: Selection) -> ChartResult:
             store.boundaries,
             colorbar_title=colorbar_title_for(store, measure_id),
             selected=selection.units,
-            coloraxis=coloraxis_for(measure_id, frame),
+            **scale_options(measure_id, unit_of_measure_for(store, measure_id) == "gbp"),
         )
     texts = map_texts(units, selection, store.units, forces, year=year)
     return ChartResult(
@@ -801,12 +820,12 @@ def map_caveats(measure_id: str, year: str | None) -> tuple[str, ...]:
             if year
             else "its change over its own life, each over the period its source states."
         ),
-        "Grey areas are VRU areas with no figure for this selection, not zero; the table says "
-        "what each of them has instead.",
+        "White areas with a grey outline are VRU areas with no figure for this selection, not "
+        "zero; the table says what each of them has instead. Pale grey areas have no VRU.",
         "Figures for part of a unit's area (a borough, hot-spot areas) never colour the whole "
         "area; they are listed in the unit's profile.",
         "The City of London is a police force of its own and is not covered by a VRU; "
-        "the London inset shows it.",
+        "zoom in on London to see it.",
     ]
     if measure_id == PEOPLE_REACHED:
         caveats.insert(

@@ -140,8 +140,10 @@ def _category_chart(
     name = str(unit["name"])
     period = period_words(selection)
     if figures.empty:
-        figure = empty_figure(f"No {heading.lower()} figures for this unit in {period}")
-        summary = f"The sources give no {heading.lower()} figures for {name} in {period}."
+        when = f" in {period}" if selection.year else ""
+        figure = empty_figure(f"No {heading.lower()} figures for this unit{when}")
+        # The page shows this one line instead of an empty plot (callbacks/profile.py).
+        summary = f"No {heading.lower()} figures for this unit{when}; see the sources below."
     else:
         figure = build_figure_panels(framed)
         summary = describe(name, figures) + _chart_only_words(figures)
@@ -192,10 +194,10 @@ def _describe_reach(name: str, figures: pd.DataFrame) -> str:
         rules.preferred_mask(figures) & ~figures["metric_id"].isin(list(rules.NOT_UNIT_REACH))
     ]
     if numbered.empty:
-        return f"{name} has {len(figures)} reach figures, none with a number."
+        return f"{name} has {rules.plural(len(figures), 'reach figure')}, none with a number."
     largest = numbered.sort_values("value", ascending=False).iloc[0]
     return (
-        f"{name} reports {len(figures)} reach figures; the largest is "
+        f"{name} reports {rules.plural(len(figures), 'reach figure')}; the largest is "
         f"{largest['display_text']} ({largest['metric_label'].lower()}, "
         f"{largest['period_label']}). Different groups and periods are not added up."
     )
@@ -203,12 +205,13 @@ def _describe_reach(name: str, figures: pd.DataFrame) -> str:
 
 def _describe_outcomes(name: str, figures: pd.DataFrame) -> str:
     changes = figures[figures["baseline_value"].notna() & figures["value"].notna()]
-    text = f"{name} has {len(figures)} outcome figures"
+    text = f"{name} has {rules.plural(len(figures), 'outcome figure')}"
     if changes.empty:
         return text + "; none states a change from an earlier figure."
     first = changes.iloc[0]
     return (
-        text + f"; {len(changes)} state a change, e.g. {first['metric_label'].lower()} "
+        text + f"; {len(changes)} {'states' if len(changes) == 1 else 'state'} a change, e.g. "
+        f"{first['metric_label'].lower()} "
         f"{first['display_text']}, {first['period_label']}."
     )
 

@@ -158,7 +158,7 @@ def presentation_figure(
     if not with_text:
         styled.update_layout(title=None, margin={"l": pad, "r": pad, "t": pad, "b": pad, "pad": 4})
         _dock_legend(styled, pad, bottom=pad)
-        return styled
+        return _fit_maps(styled)
     heading = heading_size or base
     title_size, subtitle_size, source_size = heading * 1.6, heading * 1.05, heading * 0.75
     text_width = width - 2 * pad
@@ -207,4 +207,11 @@ def presentation_figure(
             hoverinfo="skip",
         )
     )
-    return styled
+    return _fit_maps(styled)
+
+
+def _fit_maps(figure: go.Figure) -> go.Figure:
+    """A map is refitted to the new frame, so no area is cut off and England fills the frame."""
+    from dashboard.figures.area_map import fit_to_frame  # the map module imports this one
+
+    return fit_to_frame(figure)

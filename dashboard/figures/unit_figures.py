@@ -6,7 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.area_map import (
-    INSET_OFFSET,
     TRACE_NO_DATA,
     TRACE_NOT_VRU,
     TRACE_SELECTED,
@@ -22,8 +21,6 @@ BASELINE_COLOUR = "#6c757d"
 ROW_HEIGHT = 38  # two lines of label: the measure, then its period
 HIGHLIGHT_FILL = PALETTE[1]
 OTHER_VRU_FILL = "#b8bec4"
-SMALL_MAP_CENTRE = {"lat": 52.95, "lon": -2.4}
-SMALL_MAP_ZOOM = 4.65
 AREA_MAP_KEY = (
     "filled orange with a black outline; other VRU areas are mid grey and force areas without a "
     "VRU pale grey"
@@ -174,23 +171,21 @@ def build_unit_area_map(
     if not figure.data:
         return figure
     other = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
-    for offset in (0, INSET_OFFSET):
-        figure.data[TRACE_NO_DATA + offset].update(
-            name="Other VRU areas",
-            colorscale=[[0, OTHER_VRU_FILL], [1, OTHER_VRU_FILL]],
-            hovertemplate=other,
-        )
-        figure.data[TRACE_VALUES + offset].update(
-            name=unit_name, hovertemplate=other, showlegend=offset == 0
-        )
-        figure.data[TRACE_NOT_VRU + offset].update(name="Force areas without a VRU")
-        figure.data[TRACE_SELECTED + offset].update(showlegend=False)
+    figure.data[TRACE_NO_DATA].update(
+        name="Other VRU areas",
+        colorscale=[[0, OTHER_VRU_FILL], [1, OTHER_VRU_FILL]],
+        marker_line={"color": "#ffffff", "width": 0.6},
+        hovertemplate=other,
+    )
+    figure.data[TRACE_VALUES].update(name=unit_name, hovertemplate=other, showlegend=True)
+    figure.data[TRACE_NOT_VRU].update(name="Force areas without a VRU")
+    figure.data[TRACE_SELECTED].update(showlegend=False)
     figure.update_layout(
         coloraxis={"colorscale": [[0, HIGHLIGHT_FILL], [1, HIGHLIGHT_FILL]], "showscale": False},
         height=420,
         uirevision=f"unit-area-{unit_id}",
     )
-    # The shared view is sized for a tall map; this smaller one zooms out to keep Northumbria in.
-    # A legend would cover part of England here, so the page says what the colours mean instead.
-    figure.update_layout(map={"center": SMALL_MAP_CENTRE, "zoom": SMALL_MAP_ZOOM}, showlegend=False)
+    # The shared view fits itself to the areas. A legend would take room from England here, so
+    # the page says what the colours mean instead.
+    figure.update_layout(showlegend=False)
     return figure

@@ -15,7 +15,17 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 BUSY = 30_000  # ms: the first callback of a page can take this long on a loaded 2-core machine
-PAGES = ["/", "/trends", "/investment", "/compare", "/units", "/data", "/methods", "/unit/kent"]
+PAGES = [
+    "/",
+    "/trends",
+    "/investment",
+    "/compare",
+    "/units",
+    "/data",
+    "/methods",
+    "/revisions",
+    "/unit/kent",
+]
 RECORD_VIOLATIONS = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", function (event) {

@@ -135,3 +135,26 @@ def test_nav_marks_only_the_current_page(page: Page, live_server, console_errors
     expect(page.locator("h1")).to_have_text("Accessibility statement")
     expect(nav.locator("[aria-current]")).to_have_count(0)
     assert console_errors == []
+
+
+def test_data_page_links_the_whole_package_and_the_api(
+    page: Page, live_server, real_store, console_errors, tmp_path: Path
+):
+    """The 'everything at once' link downloads the Data Package; the API link answers JSON."""
+    open_page(page, f"{live_server.url}/data")
+    package = page.get_by_role("link", name=re.compile("Data Package"))
+    expect(package).to_be_visible()
+    with page.expect_download() as download_info:
+        package.click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.name.endswith(".zip")
+    import zipfile
+
+    with zipfile.ZipFile(saved) as archive:
+        names = {name.split("/", 1)[1] for name in archive.namelist()}
+    assert {"datapackage.json", "observations.csv", "units.csv"} <= names
+    api = page.get_by_role("link", name=re.compile("open data API"))
+    answer = page.request.get(live_server.url + api.get_attribute("href"))
+    assert answer.ok and answer.json()["openapi"].startswith("3.")
+    assert console_errors == []

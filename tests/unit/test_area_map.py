@@ -1,4 +1,4 @@
-"""The force-area choropleth: traces, groups, missing values, selection, inset, empty input."""
+"""The force-area choropleth: traces, groups, missing values, selection, scale, fit, empty input."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import pandas as pd
 import pytest
 
 from dashboard.figures.area_map import (
+    ENGLAND_WALES_BOUNDS,
+    NO_DATA_LINE,
     TRACE_NO_DATA,
     TRACE_NOT_VRU,
     TRACE_SELECTED,
     TRACE_VALUES,
     build_area_map,
+    fit_to_frame,
+    fitted_view,
+    value_scale,
     value_trace_updates,
 )
 from dashboard.geography import BOUNDARY_ATTRIBUTION, BOUNDARY_URL
@@ -65,16 +70,17 @@ def _frame() -> pd.DataFrame:
     )
 
 
-def test_map_has_eight_choroplethmap_traces_in_fixed_order() -> None:
+def test_map_has_four_choroplethmap_traces_in_fixed_order_and_no_inset() -> None:
     figure = build_area_map(_frame(), GEOJSON)
-    assert [trace.type for trace in figure.data] == ["choroplethmap"] * 8
-    assert [trace.subplot for trace in figure.data] == ["map"] * 4 + ["map2"] * 4
-    names = [trace.name for trace in figure.data[:4]]
+    assert [trace.type for trace in figure.data] == ["choroplethmap"] * 4
+    assert [trace.subplot for trace in figure.data] == ["map"] * 4
+    assert "map2" not in figure.to_plotly_json()["layout"]
+    assert not figure.layout.shapes, "no inset frame"
+    names = [trace.name for trace in figure.data]
     assert names[TRACE_NOT_VRU] == "Not a VRU area"
-    assert names[TRACE_NO_DATA] == "VRU area, no figure for this selection"
+    assert names[TRACE_NO_DATA] == "VRU area, no figure (outlined)"
     assert names[TRACE_VALUES] == "Value"
     assert names[TRACE_SELECTED].startswith("Selected unit")
-    assert [trace.name for trace in figure.data[4:]] == names
 
 
 @pytest.mark.parametrize("geojson", [BOUNDARY_URL, GEOJSON], ids=["url", "dict"])
@@ -123,6 +129,7 @@ def test_forces_without_a_vru_are_light_grey_and_say_so() -> None:
     (colour,) = {stop[1] for stop in not_vru.colorscale}
     assert colour.startswith("#") and min(int(colour[i : i + 2], 16) for i in (1, 3, 5)) > 0xD0
     assert no_data_colour(figure) != colour
+    assert figure.data[TRACE_NO_DATA].marker.line.color != not_vru.marker.line.color
     assert "Not a VRU area" in not_vru.hovertemplate
     assert not_vru.showscale is False
 
@@ -130,6 +137,71 @@ def test_forces_without_a_vru_are_light_grey_and_say_so() -> None:
 def no_data_colour(figure) -> str:
     (colour,) = {stop[1] for stop in figure.data[TRACE_NO_DATA].colorscale}
     return colour
+
+
+def _lightness(colour: str) -> float:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return (red + green + blue) / 3
+
+
+def test_no_figure_is_light_and_outlined_never_heavier_than_data() -> None:
+    """A gap is white with a grey outline: lighter than any colour of the value scale."""
+    figure = build_area_map(_frame(), GEOJSON)
+    no_data = figure.data[TRACE_NO_DATA]
+    assert _lightness(no_data_colour(figure)) >= 0xF0
+    assert no_data.marker.line.color == NO_DATA_LINE
+    assert no_data.marker.line.width >= 1
+    viridis_lightest = "#fde725"
+    assert _lightness(no_data_colour(figure)) > _lightness(viridis_lightest)
+
+
+def test_money_ticks_carry_pounds_and_whole_numbers_not_si_suffixes() -> None:
+    scale = value_scale([400_000.0, 1_200_000.0, 2_000_000.0], title="£", money=True)
+    texts = scale.coloraxis["colorbar"]["ticktext"]
+    assert texts and all(text.startswith("£") for text in texts)
+    assert "£2,000,000" in texts or "£1,000,000" in texts
+    assert not any(text.endswith(("M", "k", "m")) for text in texts)
+
+
+def test_one_value_dwarfing_the_rest_gets_a_log_scale_that_says_so() -> None:
+    values = [185_000.0, 3_000.0, 5_000.0, 8_000.0, 12_000.0, 2_500.0]
+    scale = value_scale(values, title="People")
+    assert scale.log
+    assert "log scale" in scale.coloraxis["colorbar"]["title"]["text"]
+    assert scale.colour_of([1000.0]) == [pytest.approx(3.0)]
+    assert "100,000" in scale.coloraxis["colorbar"]["ticktext"]
+    # Without the outlier the same units keep a linear scale.
+    assert not value_scale(values[1:], title="People").log
+
+
+def test_colour_bar_and_key_sit_outside_the_map_not_over_it() -> None:
+    figure = build_area_map(_frame(), GEOJSON, colorbar_title="£", money=True)
+    colorbar = figure.layout.coloraxis.colorbar
+    assert colorbar.orientation == "h" and colorbar.y <= 0 and colorbar.yanchor == "top"
+    assert figure.layout.legend.y >= 1 and figure.layout.legend.yanchor == "bottom"
+    assert figure.layout.xaxis.visible is False and figure.layout.yaxis.visible is False
+
+
+def test_fitted_view_keeps_england_and_wales_inside_any_frame() -> None:
+    for width, height in [(340, 420), (560, 470), (900, 300), (300, 900)]:
+        view = fitted_view(ENGLAND_WALES_BOUNDS, width, height)
+        zoom = view["zoom"]
+        # Width of the bounds in px at this zoom (512 px world at zoom 0).
+        west, south, east, north = ENGLAND_WALES_BOUNDS
+        span_x = (east - west) / 360 * 512 * 2**zoom
+        y = [math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in (south, north)]
+        span_y = (y[1] - y[0]) / (2 * math.pi) * 512 * 2**zoom
+        assert span_x <= width and span_y <= height
+        assert max(span_x / width, span_y / height) > 0.85, "fills the frame"
+
+
+def test_fit_to_frame_refits_the_map_to_an_export_size() -> None:
+    figure = build_area_map(_frame(), GEOJSON)
+    figure.update_layout(width=960, height=540)
+    fitted = fit_to_frame(figure)
+    assert fitted.layout.map.zoom != build_area_map(_frame(), GEOJSON).layout.map.zoom
+    assert fitted.layout.map.domain.x[1] < 1, "landscape: key beside the map"
+    assert fitted.layout.coloraxis.colorbar.orientation == "v"
 
 
 def test_values_use_a_colour_blind_safe_scale() -> None:
@@ -146,42 +218,28 @@ def test_selected_units_are_outlined_more_strongly() -> None:
     assert list(outline.locations) == ["W15000001", "W15000002"]
     assert outline.marker.line.width > figure.data[TRACE_VALUES].marker.line.width
     assert outline.hoverinfo == "skip"
-    assert list(figure.data[TRACE_SELECTED + 4].locations) == ["W15000001", "W15000002"]
 
 
 def test_no_selection_keeps_an_empty_outline_trace() -> None:
     figure = build_area_map(_frame(), GEOJSON)
-    assert len(figure.data) == 8
+    assert len(figure.data) == 4
     assert list(figure.data[TRACE_SELECTED].locations) == []
-
-
-def test_london_inset_repeats_the_traces_and_centres_on_the_city() -> None:
-    figure = build_area_map(_frame(), GEOJSON)
-    for index in range(4):
-        assert list(figure.data[index + 4].locations) == list(figure.data[index].locations)
-    assert figure.data[TRACE_VALUES + 4].showlegend is False
-    inset = figure.layout.map2
-    assert inset.style == "white-bg"
-    assert inset.center.lat == pytest.approx(51.515, abs=0.01)
-    assert inset.center.lon == pytest.approx(-0.09, abs=0.02)
-    assert inset.domain.x[0] > 0.5 and inset.domain.y[0] > 0.5
-    assert any("City of London" in (note.text or "") for note in figure.layout.annotations)
 
 
 def test_map_fits_england_and_wales_without_tiles() -> None:
     figure = build_area_map(_frame(), GEOJSON, title="People reached")
     view = figure.layout.map
     assert view.style == "white-bg"
-    assert view.center.lat == pytest.approx(52.7)
-    assert view.center.lon == pytest.approx(-2.0)
-    assert view.zoom == pytest.approx(5.0)
+    assert figure.layout.meta["fitBounds"] == list(ENGLAND_WALES_BOUNDS)
+    assert 50 < view.center.lat < 55.5 and -4 < view.center.lon < 0
     assert figure.layout.height == 600
     assert figure.layout.title.text == "People reached"
 
 
-def test_map_shows_the_boundary_attribution() -> None:
+def test_map_leaves_the_boundary_attribution_to_the_source_line() -> None:
+    """An annotation at the foot collided with ticks and the export's source line."""
     figure = build_area_map(_frame(), GEOJSON)
-    assert BOUNDARY_ATTRIBUTION in [note.text for note in figure.layout.annotations]
+    assert BOUNDARY_ATTRIBUTION not in [note.text for note in figure.layout.annotations]
 
 
 def test_input_frame_is_unchanged() -> None:
@@ -219,7 +277,7 @@ def test_value_trace_updates_match_a_rebuilt_figure() -> None:
     changed["hover_text"] = ["not reported", "7.5", "2", "", "", "not reported"]
     rebuilt = build_area_map(changed, BOUNDARY_URL)
     updates = value_trace_updates(changed)
-    assert sorted(updates) == [TRACE_NO_DATA, TRACE_VALUES, TRACE_NO_DATA + 4, TRACE_VALUES + 4]
+    assert sorted(updates) == [TRACE_NO_DATA, TRACE_VALUES]
     for index, props in updates.items():
         for key, value in props.items():
             first.data[index][key] = value
@@ -229,7 +287,7 @@ def test_value_trace_updates_match_a_rebuilt_figure() -> None:
 def test_figure_serialises_to_json() -> None:
     figure = build_area_map(_frame(), BOUNDARY_URL, selected=["london"])
     data = json.loads(figure.to_json())
-    assert len(data["data"]) == 8
+    assert len(data["data"]) == 4
 
 
 def test_a_single_selected_id_as_a_string_is_one_unit() -> None:

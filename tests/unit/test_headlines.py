@@ -132,7 +132,7 @@ def test_knife_change_map_leaves_out_context_and_part_areas(store: DataStore, da
     assert pd.isna(midlands["value"]) and "before the unit existed" in midlands["reason"]
     sussex = _row(frame, "sussex")
     assert pd.isna(sussex["value"]) and "only part of its area" in sussex["reason"]
-    scale = coloraxis_for(KNIFE_CHANGE, frame)
+    scale = coloraxis_for(data, Selection(measure=KNIFE_CHANGE))
     assert scale["cmid"] == 0 and scale["cmin"] == -scale["cmax"]
     assert scale["cmax"] == frame["value"].abs().max(), "the axis fits the data"
     figure = build_chart(MAP_CHART, store, Selection(measure=KNIFE_CHANGE)).figure

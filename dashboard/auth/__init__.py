@@ -1,0 +1,1 @@
+"""Editors: accounts and roles, sign-in, CSRF, the upload/review/admin pages and the audit log."""

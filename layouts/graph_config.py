@@ -1,0 +1,33 @@
+"""The one plotly toolbar config every graph uses: no cloud upload, no second image button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Buttons taken off every toolbar. "Share chart" (sendDataToCloud / editInChartStudio) would
+# upload the data to a third-party service; plotly's own camera button gives an unbranded,
+# untitled PNG beside the chart's Download menu, which draws the titled, sourced image.
+REMOVED_BUTTONS: tuple[str, ...] = (
+    "sendDataToCloud",
+    "editInChartStudio",
+    "toImage",
+    "select2d",
+    "lasso2d",
+)
+
+
+def graph_config(*, scroll_zoom: bool | None = None, toolbar: bool = True) -> dict[str, Any]:
+    """A fresh config dict for a dcc.Graph (zoom and reset stay where a chart has them)."""
+    config: dict[str, Any] = {
+        "displaylogo": False,
+        "responsive": True,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "showLink": False,
+        "modeBarButtonsToRemove": list(REMOVED_BUTTONS),
+    }
+    if scroll_zoom is not None:
+        config["scrollZoom"] = scroll_zoom
+    if not toolbar:
+        config["displayModeBar"] = False
+    return config

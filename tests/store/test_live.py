@@ -1,0 +1,131 @@
+"""The running app follows the store: new releases within seconds, one snapshot per request,
+the last snapshot kept when the database is down, and the Revisions page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+from plotly.utils import PlotlyJSONEncoder
+
+from callbacks.routing import view_pages
+from dashboard.config import Settings
+from dashboard.datastore import load_store
+from dashboard.factory import create_app
+from dashboard.revisions import long_date
+from dashboard.store import Store
+from dashboard.store.live import LiveStore
+from tests import synthetic
+from tests.store.conftest import DATA_DIR
+
+SYNTHETIC_NOTE = "SYNTHETIC TEST ROW (store live tests): not a real figure"
+
+
+def kent_row(obs_id: str, value: str) -> dict[str, str]:
+    return synthetic._obs(obs_id, "kent", "reach_pupils", value) | {
+        "source_id": "apcc_2020",
+        "page": "9",
+        "note": SYNTHETIC_NOTE,
+    }
+
+
+def text_of(component: object) -> str:
+    return json.dumps(component, cls=PlotlyJSONEncoder)
+
+
+class UnreachableStore:
+    """A store whose database stopped answering."""
+
+    def version(self) -> int:
+        raise OSError("connection refused")
+
+    def snapshot(self) -> None:
+        raise OSError("connection refused")
+
+
+def test_the_last_snapshot_is_served_while_the_database_is_down(real_data_store: Store) -> None:
+    first = real_data_store.snapshot()
+    live = LiveStore(UnreachableStore(), first, poll_seconds=0.1)  # type: ignore[arg-type]
+    time.sleep(0.2)
+    assert live.latest() is first
+    assert len(live.observations) == len(first.observations)
+    assert live.status() == ("degraded", "store unreachable (OSError)")
+
+
+def test_the_app_follows_a_release_without_a_restart(
+    real_data_store: Store, tmp_path: Path
+) -> None:
+    live = LiveStore(real_data_store, real_data_store.snapshot(), poll_seconds=0.2)
+    app = create_app(Settings.defaults(), live)
+    client = app.server.test_client()
+    before = client.get("/healthz").get_json()
+    assert before["status"] == "ok"
+    layout_before = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Data last updated 2 December 2026" in layout_before
+
+    path = tmp_path / "release.csv"
+    pd.DataFrame([kent_row("synthetic-live-kent", "4321")]).to_csv(path, index=False)
+    real_data_store.load(path, by="tester", command="test", reason="A new survey")
+    time.sleep(0.3)
+    after = client.get("/healthz").get_json()
+    assert after["data_version"] == before["data_version"] + 1
+    assert after["observations"] == before["observations"] + 1
+    today = long_date(dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"))
+    assert f"Data last updated {today}" in client.get("/_dash-layout").get_data(as_text=True)
+
+
+def test_one_request_sees_one_snapshot(real_data_store: Store, tmp_path: Path) -> None:
+    live = LiveStore(real_data_store, real_data_store.snapshot(), poll_seconds=0.1)
+    app = create_app(Settings.defaults(), live)
+    path = tmp_path / "release.csv"
+    pd.DataFrame([kent_row("synthetic-live-kent", "5")]).to_csv(path, index=False)
+    with app.server.test_request_context("/"):
+        live.bind()
+        seen = live.data_version
+        real_data_store.load(path, by="tester", command="test")
+        time.sleep(0.2)
+        assert live.data_version == seen  # still the request's snapshot
+    time.sleep(0.2)
+    assert live.latest().data_version == seen + 1  # the next request gets the new one
+
+
+def test_the_revisions_page_lists_releases_newest_first_with_their_figures(
+    real_data_store: Store, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.csv"
+    pd.DataFrame([kent_row("synthetic-rev-1", "111"), kent_row("synthetic-rev-2", "222")]).to_csv(
+        first, index=False
+    )
+    one = real_data_store.load(first, by="tester", command="test", reason="Kent's new report")
+    second = tmp_path / "second.csv"
+    pd.DataFrame([kent_row("synthetic-rev-1", "112")]).to_csv(second, index=False)
+    two = real_data_store.load(second, by="tester", command="test", reason="Typo on page 9")
+    real_data_store.withdraw(two, by="editor", reason="The typo was ours, not the report's")
+    snapshot = real_data_store.snapshot()
+    page = text_of(view_pages(snapshot)["/revisions"]())
+    withdrawn = page.index(f"Release {two} withdrawn")
+    assert withdrawn < page.index(f'Release {two}"') < page.index(f'Release {one}"')
+    assert page.index(f'Release {one}"') < page.index("Correction note")  # the old log, older
+    assert "The typo was ours, not the report" in page
+    assert "Kent's new report" in page
+    assert "2 figures added, 0 corrected, from the file first.csv" in page
+    assert "0 figures added, 1 corrected, from the file second.csv" in page
+    assert "Show the 2 figures" in page and 'Show the 1 figure"' in page
+    assert "Kent and Medway Violence Reduction Unit" in page
+    assert "Pupils reached" in page and "111" in page
+    assert f"/api/v1/observations?release={one}&format=csv" in page
+    # the withdrawn correction is listed, the figure it corrected is shown again
+    shown = snapshot.observations.set_index("obs_id").loc["synthetic-rev-1", "value"]
+    assert shown == 111
+
+
+def test_the_revisions_page_is_served_from_files_too() -> None:
+    """Data read from files (no store) has the old log only; the page still works."""
+    files = load_store(DATA_DIR)
+    client = create_app(Settings.defaults(), files).server.test_client()
+    assert client.get("/revisions").status_code == 200
+    page = text_of(view_pages(files)["/revisions"]())
+    assert "Revisions" in page and "Correction note" in page
