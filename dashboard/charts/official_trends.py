@@ -366,7 +366,7 @@ def _chart(
         empty_panels=_empty_panels(store, selection, areas, metric),
         highlight=_highlight(selection),
     )
-    shared = "" if len(panels) == 1 else "; areas share both axes"
+    shared = "" if len(panels) == 1 else "; areas share both axes; pick one area for every edition"
     if not national_in_panels and len(panels) > 1:
         shared = "; each area on its own scale (compare areas on the rate)"
     return ChartResult(

@@ -326,8 +326,11 @@ def build_area_trend(
                 )
                 label = _end_label(national, national_name, NATIONAL_COLOUR, axis, -10)
                 annotations += [label] if label else []
-        traces += _traces_for(mine, AREA_COLOUR, axis, width=2.5, name=name)
-        traces += _reported_traces(reported[reported["panel"] == name], axis)
+        # Small multiples draw each area's main series as a bare line (twenty panels of dots
+        # were most of the page's elements); one area gets every edition's dots.
+        traces += _traces_for(mine, AREA_COLOUR, axis, width=2.5, name=name, dots=single)
+        if single:
+            traces += _reported_traces(reported[reported["panel"] == name], axis)
         if single and not mine.empty:
             label = _end_label(mine, name, AREA_COLOUR, axis, 10)
             annotations += [label] if label else []
