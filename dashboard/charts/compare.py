@@ -122,6 +122,21 @@ def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
         comparable_rows(store, focus, selection.year), focus, peers=peers, year=selection.year
     )
     compared = _one_group_per_measure(compared)
+    # An official figure always covers the unit's whole area: its row is named by the unit
+    # alone (the authorities or forces summed are in the hover and the table), so that the
+    # panels keep their width.
+    official = compared["series"].str.match(r"^(ons_pfa_|dfe_)").fillna(False)
+    national = compared["role"].eq("national")
+    compared.loc[official & ~national, "row_label"] = compared.loc[
+        official & ~national, "unit_name"
+    ]
+    compared.loc[official & national, "row_label"] = (
+        "National: "
+        + compared.loc[official & national, "geography"]
+        .fillna("England and Wales")
+        .str.split(";")
+        .str[0]
+    )
     mixed = compared.groupby("group_key")["series"].transform(
         lambda s: s.fillna("(none)").nunique()
     )
