@@ -1,4 +1,5 @@
-"""Callbacks of the trends view: notes under each chart, and graph heights that fit the chart."""
+"""Callbacks of the trends view: the open tab's cards, the notes under each chart, and graph
+heights that fit the chart."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from dash import Dash, Input, Output, html
 
 from dashboard import ids, inputs
 from dashboard.charts import charts_for_view
-from dashboard.charts.trends import NOTES
+from dashboard.charts.official_trends import TREND_NOTES as NOTES
 from dashboard.datastore import DataStore
+from layouts.trends import TOPICS, topic_cards
 
 # Plotly ignores a figure's own height inside a responsive graph; the box must have it instead.
 FIT_HEIGHT_JS = """
@@ -38,24 +40,35 @@ def register_fitted_heights(app: Dash, charts: Iterable[str]) -> None:
         )
 
 
-def register(app: Dash, store: DataStore) -> None:
-    register_fitted_heights(app, [spec.name for spec in charts_for_view("trends")])
+def register_notes(app: Dash, store: DataStore, chart: str) -> None:
+    """One chart's notes, filled when its card appears (only the open tab's cards exist)."""
     known = inputs.known_for(store)
 
-    charts = [spec.name for spec in charts_for_view("trends")]
-
     @app.callback(
-        [Output(ids.trends_notes(chart), "children") for chart in charts],
+        Output(ids.trends_notes(chart), "children"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.FILTER_MEASURE_DROPDOWN, "value"),
+        Input(ids.trends_notes(chart), "id"),
     )
-    def fill_notes(units, year, measure):
-        """What each chart leaves out and why, listed under it as text for everyone to see.
-
-        One request fills every chart's notes: fewer round trips on load.
-        """
+    def fill_notes(units, year, measure, _notes_id):
+        """What the chart leaves out and why, listed under it as text for everyone to see."""
         selection, _ = inputs.selection(units, year, measure, known)
-        return [
-            notes_list(NOTES[chart](store, selection)) if chart in NOTES else [] for chart in charts
-        ]
+        return notes_list(NOTES[chart](store, selection)) if chart in NOTES else []
+
+
+def register(app: Dash, store: DataStore) -> None:
+    specs = charts_for_view("trends")
+    register_fitted_heights(app, [spec.name for spec in specs])
+    for spec in specs:
+        register_notes(app, store, spec.name)
+    topics = tuple(value for value, _, _ in TOPICS)
+
+    @app.callback(
+        Output(ids.TRENDS_TOPIC_CONTAINER, "children"),
+        Input(ids.TRENDS_TOPIC_RADIO, "value"),
+        prevent_initial_call=True,
+    )
+    def open_topic(topic):
+        """Only the open tab's charts are in the page, so only they are built and drawn."""
+        return topic_cards(inputs.choice(topic, topics, topics[0]), specs)

@@ -22,7 +22,7 @@ from dashboard.importers import (
     ons_pfa_tables,
     ons_population,
 )
-from dashboard.lookups import read_units
+from dashboard.lookups import read_units, upper_tier_to_force
 
 DATA = PROJECT_ROOT / "data"
 RAW = DATA / "raw"
@@ -78,6 +78,11 @@ def build(raw: Path = RAW, data: Path = DATA) -> list[str]:
     knife_rows = pd.concat(knife, ignore_index=True)
     excl_obs, excl_gaps = official.exclusion_observations(dfe_rows, units)
     knife_obs, knife_gaps = official.knife_observations(knife_rows, units)
+    population_rows = pd.concat(population, ignore_index=True)
+    populations = official.force_populations(population_rows, upper_tier_to_force())
+    rate_obs, rate_gaps = official.knife_rate_observations(knife_obs, populations, units)
+    knife_obs += rate_obs
+    knife_gaps += rate_gaps
     observations = pd.DataFrame(
         excl_obs + knife_obs, columns=list(schema.OBSERVATIONS.column_names)
     )
@@ -90,7 +95,7 @@ def build(raw: Path = RAW, data: Path = DATA) -> list[str]:
         ),
         folder / "ons_knife_by_area.csv": official.to_csv_text(knife_rows[AREA_OUTPUT], AREA_SORT),
         folder / "ons_population_by_area.csv": official.to_csv_text(
-            pd.concat(population, ignore_index=True)[AREA_OUTPUT], AREA_SORT
+            population_rows[AREA_OUTPUT], AREA_SORT
         ),
         folder / "gaps.csv": official.to_csv_text(gaps, list(official.GAP_COLUMNS)),
         data / OBSERVATIONS_FILE: official.to_csv_text(observations, OBS_SORT),

@@ -29,6 +29,7 @@ from dashboard.geography import load_boundaries
 from dashboard.revisions import RevisionsError, load_revisions
 
 log = logging.getLogger(__name__)
+OFFICIAL_GAP_COLUMNS = ("unit_id", "metric_id", "series", "period_label", "reason")
 
 
 RELEASE_COLUMNS = (
@@ -145,6 +146,11 @@ class DataStore:
     boundaries: dict[str, Any] | None = None
     # The revisions and corrections log (data/revisions.csv), newest first.
     revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date"]))
+    # Periods for which a publisher gives a unit no official figure, with the publisher's reason
+    # (data/official/gaps.csv, written by `make data`): views say so instead of drawing nothing.
+    official_gaps: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(OFFICIAL_GAP_COLUMNS))
+    )
     # Every load into the store (dashboard/store), newest first; empty for data read from files.
     releases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RELEASE_COLUMNS))
     # The figures of every release after the first (text cells, old_ for what they replaced).
@@ -344,6 +350,18 @@ def _prepare_metrics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return metrics
 
 
+def _official_gaps(data_dir: Path) -> pd.DataFrame:
+    """The publishers' gaps listed by `make data`, or none when the file is not there."""
+    path = data_dir / "official" / "gaps.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=list(OFFICIAL_GAP_COLUMNS))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if tuple(frame.columns) != OFFICIAL_GAP_COLUMNS:
+        rule = f"expected the columns {', '.join(OFFICIAL_GAP_COLUMNS)}"
+        raise DataError([schema.Problem(str(path), rule)])
+    return frame
+
+
 def read_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
     """Every table of `data_dir` as text, validated (observations include the official series);
     raise DataError listing every problem."""
@@ -372,7 +390,7 @@ def prepare_store(
         data_dir=data_dir,
         boundaries=boundaries,
         revisions=revisions if revisions is not None else pd.DataFrame(columns=["date"]),
-        **extra,
+        **({"official_gaps": _official_gaps(data_dir)} | extra),
     )
     log.info(
         "loaded %d units, %d metrics, %d observations, %d sources",

@@ -52,7 +52,7 @@ from layouts.map_view import map_page
 from layouts.profile import profile_page
 from layouts.shell import page_shell
 from layouts.status import status_line
-from layouts.trends import trends_page
+from layouts.trends import other_cards, trends_page
 from layouts.units import units_page
 
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
@@ -240,6 +240,7 @@ def create_app(
             profile_page(store.units.iloc[0].to_dict()),
             compare_page(()),
             trends_page(charts_for_view("trends")),
+            *other_cards(charts_for_view("trends")),
             investment_page(charts_for_view("investment")),
             *(chart_card(name, spec.title) for name, spec in CHARTS.items() if name not in paged),
         ]

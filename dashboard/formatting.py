@@ -30,8 +30,10 @@ def format_number(value: float, unit_of_measure: str) -> str:
             return f"£{millions:,.1f}m".replace(".0m", "m")
         return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
     if unit_of_measure == "percent":
-        # Two decimals, as DfE and ONS publish rates; the exact value stays in tables and files.
-        return f"{round(value, 2):,g}%"
+        # Two decimals, as DfE and ONS publish rates, but three below 1%: a permanent exclusion rate
+        # of 0.165% would otherwise read as 0.16%, 3% off. The exact value stays in files.
+        places = 3 if abs(value) < 1 else 2
+        return f"{round(value, places):,g}%"
     if unit_of_measure in {"rate_per_100k", "rate_per_10k"}:
         per = "100,000" if unit_of_measure == "rate_per_100k" else "10,000"
         return f"{value:,g} per {per}"

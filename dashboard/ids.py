@@ -201,3 +201,8 @@ def investment_notes(section: str) -> str:
 def revisions_entry_heading(index: int) -> str:
     """The heading of the index-th entry of the Revisions page (labels its section)."""
     return f"revisions-entry-{index}-heading"
+
+
+# Trends view: the topic tabs and the open topic's chart cards
+TRENDS_TOPIC_RADIO = "trends-topic-radio"
+TRENDS_TOPIC_CONTAINER = "trends-topic-container"

@@ -73,3 +73,23 @@ def read_units(data_dir: Path | None = None) -> pd.DataFrame:
     path = (data_dir or PROJECT_ROOT / "data") / "units.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return frame[["unit_id", "pfa_codes", "start_year"]]
+
+
+DISTRICT_LOOKUP_PATH = PROJECT_ROOT / "geo" / "district_to_force.csv"
+
+
+def upper_tier_to_force(
+    la_path: Path = LA_LOOKUP_PATH, district_path: Path = DISTRICT_LOOKUP_PATH
+) -> dict[str, str]:
+    """ONS upper-tier authority code -> police force area code, for population sums.
+
+    English authorities come from the DfE authority lookup (counties, unitary authorities,
+    metropolitan districts, London boroughs); Welsh unitary authorities, which DfE does not
+    cover, from the district lookup (in Wales each district is its own upper tier).
+    """
+    mapping = {row.la_code: row.pfa_code for row in la_to_force(la_path).values()}
+    with district_path.open(newline="", encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            if row["ltla24_code"].startswith("W"):
+                mapping[row["ltla24_code"]] = row["pfa_code"]
+    return mapping

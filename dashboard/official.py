@@ -193,3 +193,113 @@ def to_csv_text(frame: pd.DataFrame, sort_by: list[str]) -> str:
             out[column] = [format_value(v) for v in out[column]]
     out = out.fillna("").astype(str).sort_values(sort_by, kind="mergesort")
     return out.to_csv(index=False, lineterminator="\n")
+
+
+# --- knife rates per 100,000 residents -------------------------------------------------------
+
+UPPER_TIER_LEVELS = ("County", "Unitary Authority", "Metropolitan District", "London Borough")
+GMP_CODE = "E23000005"
+POPULATION_WORDS = (
+    "ONS mid-year population estimate for mid-{year} ({release} release), summed over the "
+    "force area's local authorities"
+)
+
+
+def force_populations(population: pd.DataFrame, area_to_force: dict[str, str]) -> pd.DataFrame:
+    """Residents per force area and mid-year, summed from ONS's upper-tier authority estimates.
+
+    Each mid-year is taken from the latest release that gives it. A year in which any English or
+    Welsh authority cannot be placed in a force (a code newer than the lookups) gives no force
+    populations at all rather than short ones. England and Wales (code K04000001) is the sum of
+    ONS's England and Wales rows. Columns: pfa_code, year, population, release.
+    """
+    rows = population[population["metric_id"] == "population"].copy()
+    rows["year"] = rows["period_label"].str.extract(r"mid-(\d{4})", expand=False)
+    rows["release"] = rows["series"].str.extract(r"mid(\d{4})$", expand=False)
+    rows = rows[rows["year"].notna() & rows["release"].notna()]
+    latest = rows.groupby("year")["release"].transform("max")
+    rows = rows[rows["release"] == latest]
+    out: list[dict[str, object]] = []
+    for year, part in rows.groupby("year", sort=True):
+        release = str(part["release"].iloc[0])
+        upper = part[
+            part["area_level"].isin(UPPER_TIER_LEVELS)
+            & part["area_code"].astype(str).str[0].isin(["E", "W"])
+        ]
+        forces = upper["area_code"].map(area_to_force)
+        countries = part[part["area_code"].isin(["E92000001", "W92000004"])]
+        if forces.isna().any() or countries["value"].isna().any() or len(countries) != 2:
+            continue
+        sums = upper.assign(pfa_code=forces).groupby("pfa_code")["value"].sum()
+        sums["K04000001"] = countries["value"].sum()
+        out += [
+            {"pfa_code": code, "year": str(year), "population": float(value), "release": release}
+            for code, value in sums.items()
+        ]
+    return pd.DataFrame(out, columns=["pfa_code", "year", "population", "release"])
+
+
+def _mid_year_within(period_start: str, period_end: str) -> str | None:
+    """The mid-year (30 June) that falls inside a 12-month period, e.g. year ending March 2019
+    -> '2018'; None for a period that is not about a year long."""
+    start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+    if not 360 <= (end - start).days <= 366:
+        return None
+    for year in (start.year, end.year):
+        if start <= pd.Timestamp(year, 6, 30) <= end:
+            return str(year)
+    return None
+
+
+def knife_rate_observations(
+    counts: list[dict[str, object]], populations: pd.DataFrame, units: pd.DataFrame
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Knife offences per 100,000 residents for every unit and national count row.
+
+    The rate is recomputed from the unit's summed count and the summed population of its force
+    areas for the mid-year inside the count's 12 months; a national count that leaves Greater
+    Manchester out is divided by England and Wales less Greater Manchester. Each rate keeps the
+    count's series (release), so rates of different releases are never joined either.
+    """
+    pairs = zip(units["unit_id"], units["pfa_codes"], strict=True)
+    codes = {unit: str(code).split(";") for unit, code in pairs}
+    codes["national"] = ["K04000001"]
+    table = populations.set_index(["pfa_code", "year"])
+    rows: list[dict[str, object]] = []
+    gaps: list[dict[str, object]] = []
+    for count in counts:
+        if count["metric_id"] != "knife_offences_count":
+            continue
+        unit_id = str(count["unit_id"])
+        year = _mid_year_within(str(count["period_start"]), str(count["period_end"]))
+        wanted = [(code, year) for code in codes[unit_id]]
+        if year is None or any(key not in table.index for key in wanted):
+            gaps.append(
+                _gap(unit_id, "knife_offences_rate_per_100k", str(count["series"]),
+                     str(count["period_label"]), "no ONS population estimate for its mid-year")
+            )  # fmt: skip
+            continue
+        population = float(sum(table.loc[key, "population"] for key in wanted))
+        release = str(table.loc[wanted[0], "release"])
+        words = POPULATION_WORDS.format(year=year, release=f"mid-{release}")
+        excluding = "excluding greater manchester" in str(count["geography"]).lower()
+        if unit_id == "national":
+            words = "ONS mid-year population estimate for England and Wales, mid-" + year
+            words += f" (mid-{release} release)"
+            if excluding:
+                population -= float(table.loc[(GMP_CODE, year), "population"])
+                words += ", less Greater Manchester's, as the count leaves it out"
+        rows.append(
+            {
+                **count,
+                "obs_id": str(count["obs_id"]).replace(
+                    "knife_offences_count", "knife_offences_rate_per_100k"
+                ),
+                "metric_id": "knife_offences_rate_per_100k",
+                "value": round(100_000 * float(count["value"]) / population, 2),
+                "qualifier": "exact",
+                "note": f"{count['note']} Rate computed here: 100,000 x offences / residents "
+                f"({population:,.0f}; {words}).",
+            }
+        )
+    return rows, gaps

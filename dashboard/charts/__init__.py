@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.charts import compare, investment, map_view, profile, trends
+from dashboard.charts import compare, investment, map_view, official_trends, profile, trends
 from dashboard.charts.base import ChartResult, ChartSpec
 from dashboard.datastore import DataStore
 from dashboard.selection import Selection
@@ -11,7 +11,7 @@ __all__ = ["CHARTS", "ChartResult", "ChartSpec", "UnknownChartError", "build_cha
 
 CHARTS: dict[str, ChartSpec] = {
     spec.name: spec
-    for module in (map_view, trends, investment, profile, compare)
+    for module in (map_view, official_trends, trends, investment, profile, compare)
     for spec in module.SPECS
 }
 

@@ -18,6 +18,7 @@ from dashboard.charts.base import (
     source_line_for,
     subtitle_for,
 )
+from dashboard.charts.official_trends import release_order
 from dashboard.datastore import DataStore
 from dashboard.figures.dot_compare import build_dot_compare
 from dashboard.figures.theme import empty_figure
@@ -41,6 +42,63 @@ TABLE_COLUMNS = (
     "source_short",
 )
 CHOOSE_MESSAGE = "Choose a unit in the Units filter to compare it with the others"
+OFFICIAL_SOURCES = r"^(ons_pfa_|dfe_exclusions_)"
+# Counts of areas of different sizes are not set side by side, whoever reported them: their
+# rates are (per 100,000 residents or per pupil, each row's note naming the population and its
+# year). The counts stay on the trends and data pages.
+COUNTS_WITH_RATES = frozenset(
+    {
+        "knife_offences_count",
+        "permanent_exclusions_count",
+        "suspensions_count",
+        "pupil_headcount",
+    }
+)
+ONE_PERIOD_NOTE = (
+    "Each measure is compared for one period: the latest both sides have (or the one in the "
+    "chosen year), from the latest release that gives it; earlier periods are on the trends "
+    "page."
+)
+RATE_NOTE = (
+    "Units are compared on rates, not counts: knife offences per 100,000 residents (ONS "
+    "mid-year population estimates for the year, summed over the unit's force areas) and "
+    "exclusions per pupil (DfE headcounts); each figure's note names its population."
+)
+
+
+def comparable_rows(store: DataStore, focus: str, year: str | None) -> pd.DataFrame:
+    """The observations a comparison may use: for each official measure only the period the
+    comparison is about, each period from its latest release, and rates instead of counts.
+
+    Why: the publishers' tables give every unit every year, and every edition repeats earlier
+    years; set side by side they made a hundred panels for one unit.
+    """
+    rows = store.observations
+    rows = transforms.observations_for(rows, year=year) if year else rows
+    rows = rows[rows["metric_id"].isin(rows.loc[rows["unit_id"] == focus, "metric_id"])]
+    rows = rows[~rows["metric_id"].isin(COUNTS_WITH_RATES)]
+    official = rows["source_id"].str.match(OFFICIAL_SOURCES).fillna(False)
+    theirs = rows[official].copy()
+    theirs["release"] = theirs["series"].map(release_order)
+    theirs = theirs.sort_values("release").drop_duplicates(
+        ["unit_id", "metric_id", "period_start", "period_end"], keep="last"
+    )
+    mine = theirs[theirs["unit_id"] == focus]
+    if mine.empty:
+        return rows[~official]
+    latest = mine.groupby("metric_id")["period_end"].max().to_dict()
+    keep = theirs["period_end"].eq(theirs["metric_id"].map(latest))
+    return pd.concat([rows[~official], theirs[keep].drop(columns="release")])
+
+
+def _one_group_per_measure(compared: pd.DataFrame) -> pd.DataFrame:
+    """Of a measure's groups (periods), the one with the latest period the focus shares."""
+    if compared.empty:
+        return compared
+    groups = compared.drop_duplicates("group_key")
+    groups = groups.assign(basis=groups["group_key"].str.split("|", n=1).str[1])
+    keys = set(groups.sort_values(["metric_id", "basis"]).groupby("metric_id")["group_key"].last())
+    return compared[compared["group_key"].isin(keys)].reset_index(drop=True)
 
 
 def focus_and_peers(store: DataStore, selection: Selection) -> tuple[str | None, tuple[str, ...]]:
@@ -61,7 +119,23 @@ def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     if focus is None:
         return pd.DataFrame(columns=[*transforms.COMPARE_COLUMNS, "hover_text"])
     compared, _ = transforms.compare_figures(
-        store.observations, focus, peers=peers, year=selection.year
+        comparable_rows(store, focus, selection.year), focus, peers=peers, year=selection.year
+    )
+    compared = _one_group_per_measure(compared)
+    # An official figure always covers the unit's whole area: its row is named by the unit
+    # alone (the authorities or forces summed are in the hover and the table), so that the
+    # panels keep their width.
+    official = compared["series"].str.match(r"^(ons_pfa_|dfe_)").fillna(False)
+    national = compared["role"].eq("national")
+    compared.loc[official & ~national, "row_label"] = compared.loc[
+        official & ~national, "unit_name"
+    ]
+    compared.loc[official & national, "row_label"] = (
+        "National: "
+        + compared.loc[official & national, "geography"]
+        .fillna("England and Wales")
+        .str.split(";")
+        .str[0]
     )
     mixed = compared.groupby("group_key")["series"].transform(
         lambda s: s.fillna("(none)").nunique()
@@ -89,7 +163,7 @@ def unmatched_figures(store: DataStore, selection: Selection) -> pd.DataFrame:
     if focus is None:
         return pd.DataFrame(columns=list(transforms.UNMATCHED_COLUMNS))
     _, unmatched = transforms.compare_figures(
-        store.observations, focus, peers=peers, year=selection.year
+        comparable_rows(store, focus, selection.year), focus, peers=peers, year=selection.year
     )
     return unmatched
 
@@ -144,6 +218,8 @@ def compare_chart(store: DataStore, selection: Selection) -> ChartResult:
     mixed = compared.loc[compared["note"].str.contains("different sources"), "group_label"]
     caveats = [
         "Only figures for the same measure and the same period are set side by side.",
+        ONE_PERIOD_NOTE,
+        RATE_NOTE,
         "National totals of money or counts are listed, not drawn: they cover every area.",
     ]
     if not mixed.empty:

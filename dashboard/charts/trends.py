@@ -825,11 +825,6 @@ def funding_year_chart(store: DataStore, selection: Selection) -> ChartResult:
 NOTES: dict[str, Callable[[DataStore, Selection], tuple[str, ...]]] = {
     "knife-change": lambda store, selection: KNIFE_CHANGE_NOTES,
     "knife-before-after": before_after_notes,
-    "knife-offences-series": lambda store, selection: knife_series_notes(
-        store, selection, KNIFE_COUNT
-    ),
-    "knife-rate-series": lambda store, selection: knife_series_notes(store, selection, KNIFE_RATE),
-    "school-exclusions": exclusions_notes,
     "funding-by-year": funding_year_notes,
 }
 
@@ -845,24 +840,6 @@ SPECS: tuple[ChartSpec, ...] = (
         title="Knife crime before and after, in numbers",
         view="trends",
         build=knife_before_after_chart,
-    ),
-    ChartSpec(
-        name="knife-offences-series",
-        title="Knife offences recorded by police, by release",
-        view="trends",
-        build=knife_count_chart,
-    ),
-    ChartSpec(
-        name="knife-rate-series",
-        title="Knife offences per 100,000 people, by release",
-        view="trends",
-        build=knife_rate_chart,
-    ),
-    ChartSpec(
-        name="school-exclusions",
-        title="School exclusions and suspensions",
-        view="trends",
-        build=exclusions_chart,
     ),
     ChartSpec(
         name="funding-by-year",

@@ -134,7 +134,7 @@ def test_no_findings_with_a_chart_shown_as_its_table(
     if switches.count() == 0:
         pytest.skip(f"{path} has no chart card yet")
     switches.first.get_by_label("Table").check()
-    expect(page.locator("[id*='chart-data-table']").first).to_be_visible()
+    expect(page.locator("[id*='chart-data-table']").first).to_be_visible(timeout=60_000)
     findings = axe_findings(page)
     assert findings == [], report(findings, f"{path} with a chart as its table")
     assert console_errors == []

@@ -1,4 +1,5 @@
-"""The trends view in headless Chromium: load, change the year, chart/table switch, one unit."""
+"""The trends view in headless Chromium: topics opened one at a time, an area picked, the year
+shaded, chart/table switch, no hidden tables, axe and the console clean."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-WAIT = 120_000  # six charts, some with many panels, on a shared (often busy) two-core machine
-CHARTS = (
-    "knife-change",
-    "knife-before-after",
-    "knife-offences-series",
-    "knife-rate-series",
-    "school-exclusions",
-    "funding-by-year",
-)
+WAIT = 120_000  # charts with twenty panels, on a shared (often busy) two-core machine
+# The topic open at first, and its charts; the others are built only when their topic is chosen.
+CHARTS = ("knife-rate-series",)
+TOPICS = {
+    "Knife offences (number)": ("knife-offences-series",),
+    "School exclusions": ("school-exclusions", "suspension-rates"),
+    "Changes the units reported": ("knife-change", "knife-before-after"),
+    "Funding": ("funding-by-year",),
+}
 
 
 def part(kind: str, chart: str) -> str:
@@ -37,41 +38,87 @@ def _choose(page: Page, dropdown: str, option: str) -> None:
     page.keyboard.press("Escape")
 
 
-def test_trends_page_shows_every_chart_with_its_words(page: Page, live_server, console_errors):
-    _open(page, f"{live_server.url}/trends")
+def _topic(page: Page, label: str) -> None:
+    page.locator("#trends-topic-radio").get_by_text(label, exact=True).click()
+    for chart in TOPICS[label]:
+        expect(page.locator(part("chart-summary-text", chart))).not_to_have_text("", timeout=WAIT)
+
+
+def test_trends_page_draws_only_the_open_topic_with_direct_labels(
+    page: Page, live_server, console_errors
+):
+    _open(page, f"{live_server.url}/trends?unit=northumbria")
     expect(page.locator("h1")).to_have_text("Trends")
-    expect(page.locator("h2")).to_have_count(len(CHARTS))
-    for chart in CHARTS:
-        expect(page.locator(part("chart-subtitle-text", chart))).to_contain_text(" · ")
-        expect(page.locator(part("chart-source-text", chart))).to_contain_text("Source")
-        expect(page.locator(f"{part('chart-figure-graph', chart)} .main-svg").first).to_be_visible(
-            timeout=WAIT
-        )
-    notes = page.locator(part("trends-notes-container", "school-exclusions"))
-    expect(notes).to_contain_text(
-        "shown only as a chart in APCC 2020 p. 7, values not published", timeout=WAIT
+    expect(page.locator("h2")).to_have_count(1)
+    graph = page.locator(part("chart-figure-graph", "knife-rate-series"))
+    expect(graph.locator(".main-svg").first).to_be_visible(timeout=WAIT)
+    # labelled where the lines end, no legend; the unit's start is marked
+    for label in ("Northumbria", "England and Wales", "Unit starts"):
+        expect(graph.locator(".annotation-text", has_text=label).first).to_be_attached()
+    expect(graph.locator(".legend")).to_have_count(0)
+    expect(page.locator(part("chart-summary-text", "knife-rate-series"))).to_contain_text(
+        "Northumbria's latest knife offence rate"
     )
+    # the other topics' charts are not in the page at all, and no table is built while hidden
+    expect(page.locator(part("chart-figure-graph", "school-exclusions"))).to_have_count(0)
+    assert page.locator("table").count() == 0
+    assert page.evaluate("document.getElementsByTagName('*').length") < 1500
+    _topic(page, "Knife offences (number)")
+    expect(page.locator(part("chart-summary-text", "knife-offences-series"))).to_contain_text(
+        "942 (year ending March 2019)"
+    )
+    expect(page.locator(part("chart-figure-graph", "knife-rate-series"))).to_have_count(0)
+    assert console_errors == []
+
+
+def test_exclusions_topic_compares_with_england_and_wales_says_why_it_has_none(
+    page: Page, live_server, console_errors
+):
+    _open(page, f"{live_server.url}/trends?unit=wales")
+    _topic(page, "School exclusions")
+    summary = page.locator(part("chart-summary-text", "school-exclusions"))
+    expect(summary).to_contain_text("England only")
+    notes = page.locator(part("trends-notes-container", "school-exclusions"))
+    expect(notes).to_contain_text("Welsh Government", timeout=WAIT)
+    _open(page, f"{live_server.url}/trends?unit=kent")
+    _topic(page, "School exclusions")
+    expect(summary).to_contain_text("Kent's latest permanent exclusion rate", timeout=WAIT)
+    graph = page.locator(part("chart-figure-graph", "school-exclusions"))
+    expect(graph.locator(".annotation-text", has_text="England").first).to_be_attached(timeout=WAIT)
+    assert console_errors == []
+
+
+def test_all_areas_are_small_multiples_with_greater_manchester_explained(
+    page: Page, live_server, console_errors
+):
+    _open(page, f"{live_server.url}/trends")
+    summary = page.locator(part("chart-summary-text", "knife-rate-series"))
+    expect(summary).to_contain_text("20 of 20 unit areas")
+    expect(summary).to_contain_text("ONS gives no figure for Greater Manchester")
+    graph = page.locator(part("chart-figure-graph", "knife-rate-series"))
+    expect(graph.locator(".annotation-text", has_text="West Yorkshire")).to_have_count(1)
     assert console_errors == []
 
 
 def test_choosing_a_year_shades_it_and_keeps_only_that_years_funding(
     page: Page, live_server, console_errors
 ):
-    _open(page, f"{live_server.url}/trends")
-    funding = page.locator(part("chart-summary-text", "funding-by-year"))
-    expect(funding).to_contain_text("across all years")
+    _open(page, f"{live_server.url}/trends?unit=kent")
     _choose(page, "#filters-year-dropdown", "2020/21")
     expect(page).to_have_url(re.compile(r"year=2020-21"))
+    graph = page.locator(part("chart-figure-graph", "knife-rate-series"))
+    expect(
+        graph.locator(".annotation-text", has_text="Shaded: financial year 2020/21")
+    ).to_be_attached(timeout=WAIT)
+    _topic(page, "Funding")
+    funding = page.locator(part("chart-summary-text", "funding-by-year"))
     expect(funding).to_contain_text("financial year 2020/21", timeout=WAIT)
-    series = page.locator(part("chart-summary-text", "knife-offences-series"))
-    expect(series).to_contain_text("2020/21 (shaded)", timeout=WAIT)
-    legend = page.locator(f"{part('chart-figure-graph', 'knife-offences-series')} .legend")
-    expect(legend).to_contain_text("Shaded: financial year 2020/21", timeout=WAIT)
     assert console_errors == []
 
 
 def test_a_chart_switches_to_its_table(page: Page, live_server, console_errors):
     _open(page, f"{live_server.url}/trends?year=2020-21")
+    _topic(page, "Funding")
     table = page.locator(part("chart-data-table", "funding-by-year"))
     expect(table).to_be_hidden()
     card = page.locator("section.chart-card").filter(has=table)
@@ -85,15 +132,15 @@ def test_a_chart_switches_to_its_table(page: Page, live_server, console_errors):
     assert console_errors == []
 
 
-def test_filtering_to_one_unit_narrows_every_chart(page: Page, live_server, console_errors):
+def test_filtering_to_one_unit_narrows_the_reported_charts(page: Page, live_server, console_errors):
     _open(page, f"{live_server.url}/trends")
     _choose(page, "#filters-unit-dropdown", "Sussex Violence Reduction Partnership")
     expect(page).to_have_url(re.compile(r"unit=sussex"))
+    _topic(page, "Changes the units reported")
     expect(page.locator(part("chart-summary-text", "knife-change"))).to_contain_text(
         "Sussex", timeout=WAIT
     )
-    funding = page.locator(part("chart-summary-text", "funding-by-year"))
-    expect(funding).to_contain_text("Sussex", timeout=WAIT)
+    _topic(page, "Funding")
     notes = page.locator(part("trends-notes-container", "funding-by-year"))
     expect(notes).to_contain_text("multi-year total", timeout=WAIT)
     expect(notes).not_to_contain_text("London")

@@ -95,7 +95,9 @@ def test_a_unit_of_several_forces_sums_their_counts(official):
     welsh = [r[2] for r in book["Table P4"].iter_rows(values_only=True) if str(r[0])[:3] == "W15"]
     assert len(welsh) == 4
     mine = official[
-        (official["unit_id"] == "wales") & (official["series"] == "ons_pfa_ye_mar2019_p4")
+        (official["unit_id"] == "wales")
+        & (official["series"] == "ons_pfa_ye_mar2019_p4")
+        & (official["metric_id"] == "knife_offences_count")
     ]
     assert mine["value"].tolist() == [sum(welsh)]
 

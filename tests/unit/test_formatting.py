@@ -16,6 +16,9 @@ from dashboard.formatting import format_figure
         (35_000_000, "gbp", "up_to", "up to £35m"),
         (51_000, "people", "over", "over 51,000"),
         (-13.5, "percent", "exact", "-13.5%"),
+        # DfE's Northumbria 2018/19 rate (342 of 207,372 pupils): 0.16 would be 3% off.
+        (0.16492, "percent", "exact", "0.165%"),
+        (5.5398, "percent", "exact", "5.54%"),
         (50_800, "people", "nearly", "nearly 50,800"),
         (178, "rate_per_100k", "exact", "178 per 100,000"),
     ],

@@ -7,7 +7,8 @@ import pytest
 
 from dashboard import transforms
 from dashboard.charts import CHARTS, charts_for_view
-from dashboard.charts.trends import NOTES, series_words
+from dashboard.charts.official_trends import TREND_NOTES as NOTES
+from dashboard.charts.trends import series_words
 from dashboard.figures.before_after import build_before_after
 from dashboard.figures.change_bars import build_change_bars
 from dashboard.figures.funding_bars import build_funding_bars
@@ -55,23 +56,21 @@ def test_series_are_named_in_words(series, words):
     assert series_words(series) == words
 
 
-def test_official_knife_series_draw_one_line_per_area_and_release(real_store):
-    result = _build(real_store, "knife-offences-series")
-    table = result.table
-    lines = [trace for trace in result.figure.data if trace.legendgroup]
-    pairs = table.groupby(["panel", "series_name"]).ngroups
-    assert len(lines) == pairs
+def test_official_knife_lines_each_hold_one_release(real_store):
+    result = _build(real_store, "knife-offences-series", units=("northumbria",))
+    lines = [t for t in result.figure.data if t.mode and "lines" in t.mode]
+    assert lines
     for trace in lines:
-        # every point of a line comes from the one release its legend entry names
-        names = {text.split("Series: ")[1].split("<br>")[0] for text in trace.hovertext}
-        assert len(names) == 1
-        assert trace.name.replace("<br>", " ") == names.pop()
+        # every point of a line names the one release it comes from
+        releases = {text.split("<br>")[-2] for text in trace.hovertext if text}
+        assert len(releases) == 1, releases
 
 
-def test_legend_names_each_release_once(real_store):
-    figure = _build(real_store, "knife-rate-series").figure
-    shown = [t.name for t in figure.data if t.legendgroup and t.showlegend is not False]
-    assert len(shown) == len(set(shown))
+def test_trend_lines_are_labelled_directly_not_by_a_legend(real_store):
+    figure = _build(real_store, "knife-rate-series", units=("northumbria",)).figure
+    assert figure.layout.showlegend is False
+    labels = {a.text for a in figure.layout.annotations}
+    assert {"Northumbria", "England and Wales", "Unit starts"} <= labels
 
 
 def test_undated_and_chart_only_knife_figures_are_listed_not_drawn(real_store):
@@ -95,20 +94,23 @@ def test_chart_only_sussex_exclusions_figure_is_listed_never_drawn_as_zero(real_
     assert 0 not in drawn
 
 
-def test_exclusion_measures_sit_in_separate_panels(real_store):
-    table = _build(real_store, "school-exclusions").table
-    assert table.groupby("panel")["metric_label"].nunique().eq(1).all()
-    panels = set(table["panel"])
-    assert "England: Suspensions, % of pupils" in panels
-    assert "England: Permanent exclusions per 10,000 pupils" in panels
+def test_exclusion_rates_are_drawn_against_england_one_measure_per_chart(real_store):
+    for chart, label in (
+        ("school-exclusions", "Permanent exclusion rate"),
+        ("suspension-rates", "Suspension rate"),
+    ):
+        table = _build(real_store, chart, units=("kent",)).table
+        assert set(table["panel"]) == {"Kent", "England"}
+        assert table["metric_label"].str.startswith(label).all()
 
 
-def test_chosen_year_is_shaded_on_time_charts_and_named_in_the_legend(real_store):
+def test_chosen_year_is_shaded_on_time_charts_and_named_beside_it(real_store):
     figure = _build(real_store, "knife-offences-series", year="2019-20").figure
     shapes = [s for s in figure.layout.shapes if s.type == "rect"]
     assert shapes and str(shapes[0].x0).startswith("2019-04-01")
-    assert any(t.name == "Shaded: financial year 2019/20" for t in figure.data)
-    assert not _build(real_store, "knife-offences-series").figure.layout.shapes
+    assert "Shaded: financial year 2019/20" in {a.text for a in figure.layout.annotations}
+    assert not [s for s in _build(real_store, "knife-offences-series").figure.layout.shapes
+                if s.type == "rect"]  # fmt: skip
 
 
 def test_funding_bars_show_only_the_chosen_year(real_store):

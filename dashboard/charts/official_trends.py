@@ -1,0 +1,505 @@
+"""Trends on the publishers' own tables: ONS knife offences (count and rate) and DfE exclusion
+rates, for one unit area against England and Wales (or England), or every area side by side.
+
+One question per chart. Each period is drawn from the latest release that gives it; a release's
+own series is one line and never joined to another release's; figures quoted in the news are
+drawn only for periods no official table covers, as separate marks naming their source.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from dashboard import transforms
+from dashboard.charts.base import ChartResult, ChartSpec, subtitle_for
+from dashboard.charts.trends import (
+    EXCLUSION_METRICS,
+    MONTHS,
+    _highlight,
+    _not_drawn_lines,
+    count,
+    possessive,
+    series_words,
+    short_names,
+    short_source_line,
+)
+from dashboard.charts.trends import NOTES as NOTES_OF_REPORTED_CHARTS
+from dashboard.datastore import DataStore
+from dashboard.figures.area_trend import build_area_trend
+from dashboard.schema import NATIONAL
+from dashboard.selection import Selection
+
+OFFICIAL_SOURCES = r"^(ons_pfa_|dfe_exclusions_)"
+KNIFE_COUNT = "knife_offences_count"
+KNIFE_RATE = "knife_offences_rate_per_100k"
+PERMANENT = "permanent_exclusion_rate_pct"
+SUSPENSION = "suspension_rate_pct"
+WALES_NO_DFE = "No DfE figure: DfE covers schools in England only"
+GMP_WORDS = (
+    "ONS gives no figure for Greater Manchester for {periods}: its police could not supply "
+    "data after moving to a new IT system in July 2019"
+)
+TABLE_COLUMNS = [
+    "panel",
+    "metric_label",
+    "value_text",
+    "qualifier",
+    "period_label",
+    "series_name",
+    "citation",
+    "value",
+    "unit_id",
+    "source_short",
+]
+NEWS_NOTE = (
+    "Open diamonds: figures reported in the news for periods that no official table here "
+    "covers, each as its source gives it (the hover names the source); never joined to an "
+    "official series.",
+)
+KNIFE_NOTES = (
+    "Each period is drawn from the latest ONS edition that gives it. The line is ONS's series "
+    "of years ending March from the September 2019 edition (Table P5); open dots are the "
+    "12 months to June, September and December, each from its own edition and never joined "
+    "to the line.",
+    "Greater Manchester: ONS leaves Greater Manchester Police out of its England and Wales "
+    "series of years ending March (Table P5), because of how it recorded offences before "
+    "2018, and gives no figure at all for it from July 2019 (new IT system); so those England "
+    "and Wales totals leave it out, and say so when you point at them.",
+    "A total for a unit of several forces is given only when every force has a figure.",
+)
+RATE_NOTES = (
+    "Rates are computed here: 100,000 x ONS's count / residents, where residents are ONS's "
+    "mid-year population estimates (mid-2020 release, the last before the 2021 Census "
+    "rebasing) summed over the unit's force areas, for the 30 June inside the 12 months. "
+    "England and Wales totals that leave Greater Manchester out are divided by the population "
+    "without Greater Manchester. Estimates from mid-2021 on are rebased to the 2021 Census and "
+    "are not mixed with these.",
+)
+EXCLUSION_NOTES = (
+    "Rates are recomputed from DfE's counts and pupil headcounts summed over the unit's local "
+    "authorities (state-funded schools), never averaged; school years run September to August.",
+    "Schools were closed to most pupils for parts of 2019/20 and 2020/21, which lowered "
+    "exclusions and suspensions in those years.",
+    "Wales: DfE covers schools in England only; Welsh exclusions are published by the Welsh "
+    "Government and are not in this data set.",
+)
+
+
+def release_order(series: str) -> tuple[int, int, int]:
+    """Sortable (year, month, long series first) of a release: later editions win a period."""
+    match = re.match(r"ons_pfa_ye_([a-z]{3})(\d{4})_p(\d+)", series)
+    if match:
+        month = list(MONTHS).index(match.group(1)) + 1
+        return int(match.group(2)), month, int(match.group(3))
+    dfe = re.match(r"dfe_(\d{4})_", series)
+    return (int(dfe.group(1)) + 1, 8, 0) if dfe else (0, 0, 0)
+
+
+def area_panels(store: DataStore, selection: Selection) -> list[str]:
+    """The chosen units (or all), by name."""
+    names = short_names(store)
+    units = tuple(selection.units) or tuple(store.units["unit_id"])
+    return [names[u] for u in units]
+
+
+def unit_starts(store: DataStore) -> dict[str, pd.Timestamp | None]:
+    """Each unit's first day (1 April of its first financial year), keyed by its short name."""
+    names = short_names(store)
+    starts: dict[str, pd.Timestamp | None] = {}
+    for unit_id, year in zip(store.units["unit_id"], store.units["start_year"], strict=True):
+        starts[names[unit_id]] = (
+            pd.Timestamp(int(str(year)[:4]), 4, 1) if pd.notna(year) and year else None
+        )
+    return starts
+
+
+def _placeable(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows transforms.time_points would draw, found column-wise (this view draws every
+    unit's official series, thousands of rows); the others are listed by not_drawn_notes."""
+    days = (rows["period_end"] - rows["period_start"]).dt.days
+    keep = (
+        rows["value"].notna()
+        & rows["value_status"].ne("chart_only")
+        & rows["period_start"].notna()
+        & rows["period_end"].notna()
+        & days.le(transforms.LONGEST_POINT_DAYS).fillna(False)
+    )
+    drawn = rows[keep].copy()
+    drawn["series_key"] = drawn["series"].fillna(drawn["source_id"]).astype(str)
+    drawn["x"] = drawn["period_end"]
+    return drawn
+
+
+def official_points(
+    store: DataStore,
+    selection: Selection,
+    metric: str,
+    national: str = NATIONAL,
+    national_name: str = "England and Wales",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(area points, national points, news-reported points) of one metric, ready to draw.
+
+    For each area and period the latest release's figure is kept; an area's main series (the
+    line) is its release with most points. News-reported figures are kept only where no
+    official table gives the area a figure for a period that ends on the same day.
+    """
+    names = short_names(store)
+    units = tuple(selection.units) or tuple(store.units["unit_id"])
+    rows = transforms.observations_for(
+        store.observations, units=(*units, national), metrics=(metric,)
+    )
+    rows = rows[rows["value_status"] != "alternative"]
+    drawn = _placeable(rows)
+    official = drawn["source_id"].str.match(OFFICIAL_SOURCES)
+    ours, news = drawn[official].copy(), drawn[~official].copy()
+    ours["release"] = ours["series"].map(release_order)
+    ours = ours.sort_values("release").drop_duplicates(
+        ["unit_id", "period_start", "period_end"], keep="last"
+    )
+    ours = ours[~_withdrawn(store, ours, metric)].copy()
+    sizes = ours.groupby(["unit_id", "series_key"]).agg(n=("x", "size"), release=("release", "max"))
+    sizes = sizes[sizes["n"] > 1].reset_index().sort_values(["unit_id", "n", "release"])
+    main = dict(zip(sizes["unit_id"], sizes["series_key"], strict=True))  # the last wins
+    ours["is_main"] = ours["unit_id"].map(main).eq(ours["series_key"])
+    covered = set(zip(ours["unit_id"], ours["period_end"], strict=True))
+    news = news[
+        [(u, e) not in covered for u, e in zip(news["unit_id"], news["period_end"], strict=True)]
+    ].copy()
+    news["is_main"] = False
+    for frame in (ours, news):
+        frame["panel"] = [national_name if u == national else names[u] for u in frame["unit_id"]]
+        frame["series_name"] = [series_words(s) for s in frame["series_key"]]
+        frame["hover_text"] = [
+            f"<b>{p}</b><br>{v}<br>{pl}<br>{g}<br>{sn}<br>{src}"
+            for p, v, pl, g, sn, src in zip(
+                frame["panel"],
+                frame["value_text"],
+                frame["period_label"],
+                frame["geography"].fillna(""),
+                frame["series_name"],
+                frame["source_short"],
+                strict=True,
+            )
+        ]
+    news["hover_text"] = [
+        f"Reported in the news, not an official table<br>{h}" for h in news["hover_text"]
+    ]
+    keep = [*TABLE_COLUMNS, "note", "x", "period_start", "period_end", "series_key", "is_main",
+            "hover_text"]  # fmt: skip
+    ours, news = ours[keep], news[keep]
+    is_national = ours["unit_id"] == national
+    return (
+        ours[~is_national].sort_values("x"),
+        ours[is_national].sort_values("x"),
+        news.sort_values("x"),
+    )
+
+
+def not_drawn_notes(store: DataStore, selection: Selection, metric: str) -> tuple[str, ...]:
+    """The chosen units' other figures of this kind, listed with their sources: news-quoted
+    figures that cannot be placed in time, and (for exclusions) the measures that local
+    releases and reports give instead of DfE's rates. Nothing a source gave is dropped."""
+    names = short_names(store)
+    units = tuple(selection.units) or tuple(store.units["unit_id"])
+    kinds = (metric,)
+    if metric == PERMANENT:
+        kinds = tuple(m for m in EXCLUSION_METRICS if m not in (PERMANENT, SUSPENSION))
+        kinds += (PERMANENT,)
+    rows = transforms.observations_for(store.observations, units=units, metrics=kinds)
+    rows = rows[~rows["source_id"].str.match(OFFICIAL_SOURCES)]
+    drawn, rest = transforms.time_points(rows)
+    if metric == PERMANENT:
+        other = drawn[drawn["metric_id"] != PERMANENT]
+        listed = tuple(
+            f"{names.get(r['unit_id'], 'England')}: {r['metric_label']} {r['value_text']}, "
+            f"{r['period_label']} ({r['citation']}): a local or reported figure, listed "
+            "rather than drawn beside DfE's series."
+            for _, r in other.iterrows()
+        )
+    else:
+        listed = ()
+    return (*_not_drawn_lines(rest, names), *listed)
+
+
+def _gap_metrics(metric: str) -> list[str]:
+    """The metrics whose listed gaps apply to a chart of `metric` (a rate has its count's)."""
+    if metric == KNIFE_RATE:
+        return [KNIFE_COUNT, KNIFE_RATE]
+    return [metric, "exclusions"] if metric in (PERMANENT, SUSPENSION) else [metric]
+
+
+def _withdrawn(store: DataStore, points: pd.DataFrame, metric: str) -> pd.Series:
+    """Points for a period that a later release of the same publisher gives no figure for
+    (e.g. ONS's September 2019 tables drop Greater Manchester's earlier years): not drawn."""
+    gaps = store.official_gaps
+    gaps = gaps[gaps["metric_id"].isin(_gap_metrics(metric)) & gaps["period_label"].ne("")]
+    later = {
+        (u, p): release_order(s)
+        for u, p, s in zip(gaps["unit_id"], gaps["period_label"], gaps["series"], strict=True)
+    }
+    return pd.Series(
+        [
+            (u, p) in later and later[(u, p)] > r
+            for u, p, r in zip(
+                points["unit_id"], points["period_label"], points["release"], strict=True
+            )
+        ],
+        index=points.index,
+        dtype=bool,
+    )
+
+
+def _period_order(label: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp("1 " + label.replace("year ending ", ""))
+    except ValueError:
+        return pd.Timestamp.max
+
+
+def _gap_words(store: DataStore, unit_id: str, metric: str) -> str:
+    """Why the publisher gives a unit no figure for some periods ('' when it always does)."""
+    gaps = store.official_gaps
+    mine = gaps[(gaps["unit_id"] == unit_id) & gaps["metric_id"].isin(_gap_metrics(metric))]
+    if mine.empty:
+        return ""
+    if unit_id == "greater_manchester":
+        periods = sorted(set(mine["period_label"]), key=_period_order)
+        return GMP_WORDS.format(periods=", ".join(periods))
+    return "; ".join(sorted(set(mine["reason"])))
+
+
+def _table(*frames: pd.DataFrame) -> pd.DataFrame:
+    parts = [f for f in frames if not f.empty]
+    if not parts:
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    return pd.concat(parts).reindex(columns=TABLE_COLUMNS).reset_index(drop=True)
+
+
+def _latest(points: pd.DataFrame) -> pd.Series | None:
+    main = points[points["is_main"]]
+    pool = main if not main.empty else points
+    return pool.sort_values("x").iloc[-1] if not pool.empty else None
+
+
+def _summary(
+    store: DataStore,
+    selection: Selection,
+    areas: pd.DataFrame,
+    national: pd.DataFrame,
+    metric: str,
+    national_name: str,
+    noun: str,
+) -> str:
+    names = short_names(store)
+    units = tuple(selection.units) or tuple(store.units["unit_id"])
+    missing = [u for u in units if areas[areas["unit_id"] == u].empty]
+    reasons = {u: _gap_words(store, u, metric) for u in units}
+    if len(units) == 1:
+        unit = units[0]
+        mine = _latest(areas[areas["unit_id"] == unit])
+        if mine is None:
+            why = reasons[unit] or "the publisher gives no figure for it"
+            return f"No official {noun} for {names[unit]}: {why}."
+        text = (
+            f"{possessive(names[unit])} latest {noun} is {mine['value_text']} "
+            f"({mine['period_label']})"
+        )
+        theirs = national[national["period_end"] == mine["period_end"]]
+        if not theirs.empty:
+            text += f"; {national_name}: {theirs.iloc[0]['value_text']}"
+        text += "."
+        if reasons[unit]:
+            text += f" {reasons[unit]}."
+        return text
+    shown = len(units) - len(missing)
+    text = f"{shown} of {count(len(units), 'unit area')} {'has' if shown == 1 else 'have'} a {noun}"
+    latest = _latest(national)
+    if latest is not None:
+        text += f"; {national_name}: {latest['value_text']} ({latest['period_label']})"
+    text += "."
+    for unit in missing:
+        text += f" {names[unit]}: {reasons[unit] or 'no official figure'}."
+    partial = [u for u in units if u not in missing and reasons[u]]
+    for unit in partial:
+        text += f" {names[unit]}: {reasons[unit]}."
+    return text
+
+
+def _empty_panels(store: DataStore, selection: Selection, areas: pd.DataFrame, metric: str):
+    names = short_names(store)
+    units = tuple(selection.units) or tuple(store.units["unit_id"])
+    return {
+        names[u]: (WALES_NO_DFE if u == "wales" and metric in (PERMANENT, SUSPENSION) else
+                   "No official figure")
+        for u in units
+        if areas[areas["unit_id"] == u].empty
+    }  # fmt: skip
+
+
+def _chart(
+    store: DataStore,
+    selection: Selection,
+    *,
+    metric: str,
+    chart: str,
+    title: str,
+    measure: str,
+    y_title: str,
+    national_name: str,
+    noun: str,
+    notes: tuple[str, ...],
+    national_in_panels: bool,
+) -> ChartResult:
+    areas, national, news = official_points(store, selection, metric, national_name=national_name)
+    panels = area_panels(store, selection)
+    figure = build_area_trend(
+        areas,
+        national,
+        news,
+        panels=panels,
+        national_name=national_name,
+        starts=unit_starts(store),
+        y_title=y_title,
+        national_in_panels=national_in_panels,
+        empty_panels=_empty_panels(store, selection, areas, metric),
+        highlight=_highlight(selection),
+    )
+    shared = "" if len(panels) == 1 else "; areas share both axes; pick one area for every edition"
+    if not national_in_panels and len(panels) > 1:
+        shared = "; each area on its own scale (compare areas on the rate)"
+    return ChartResult(
+        chart=chart,
+        title=title,
+        subtitle=subtitle_for(
+            measure,
+            (panels[0] if len(panels) == 1 else f"{len(panels)} unit areas")
+            + f" and {national_name}",
+            "dashed line: the unit's start"
+            + (f"; {selection.year.replace('-', '/')} shaded" if selection.year else "")
+            + shared,
+        ),
+        source_line=short_source_line(_table(areas, national, news)),
+        summary=_summary(store, selection, areas, national, metric, national_name, noun),
+        figure=figure,
+        table=_table(areas, national, news),
+        caveats=(
+            *notes,
+            *(NEWS_NOTE if not news.empty else ()),
+            *not_drawn_notes(store, selection, metric),
+        ),
+    )
+
+
+def knife_count_chart(store: DataStore, selection: Selection) -> ChartResult:
+    return _chart(
+        store,
+        selection,
+        metric=KNIFE_COUNT,
+        chart="knife-offences-series",
+        title="How many knife offences did the police record?",
+        measure="Knife or sharp instrument offences in 12 months (ONS)",
+        y_title="Offences in 12 months",
+        national_name="England and Wales",
+        noun="count of knife offences",
+        notes=KNIFE_NOTES,
+        national_in_panels=False,
+    )
+
+
+def knife_rate_chart(store: DataStore, selection: Selection) -> ChartResult:
+    return _chart(
+        store,
+        selection,
+        metric=KNIFE_RATE,
+        chart="knife-rate-series",
+        title="Knife offences per 100,000 residents: the unit area against England and Wales",
+        measure="Offences per 100,000 residents (ONS counts, ONS mid-year populations)",
+        y_title="Offences per 100,000 residents",
+        national_name="England and Wales",
+        noun="knife offence rate",
+        notes=RATE_NOTES + KNIFE_NOTES,
+        national_in_panels=True,
+    )
+
+
+def permanent_exclusion_chart(store: DataStore, selection: Selection) -> ChartResult:
+    return _chart(
+        store,
+        selection,
+        metric=PERMANENT,
+        chart="school-exclusions",
+        title="Permanent exclusions as a share of pupils, against England",
+        measure="Permanent exclusions, % of pupils (DfE)",
+        y_title="% of pupils",
+        national_name="England",
+        noun="permanent exclusion rate",
+        notes=EXCLUSION_NOTES,
+        national_in_panels=True,
+    )
+
+
+def suspension_chart(store: DataStore, selection: Selection) -> ChartResult:
+    return _chart(
+        store,
+        selection,
+        metric=SUSPENSION,
+        chart="suspension-rates",
+        title="Suspensions as a share of pupils, against England",
+        measure="Suspensions, % of pupils (DfE)",
+        y_title="% of pupils",
+        national_name="England",
+        noun="suspension rate",
+        notes=EXCLUSION_NOTES,
+        national_in_panels=True,
+    )
+
+
+def _notes_for(metric: str, notes: tuple[str, ...]):
+    """The notes of one chart without building its figure (the notes callback needs no more)."""
+
+    def notes_of(store: DataStore, selection: Selection) -> tuple[str, ...]:
+        _, _, news = official_points(store, selection, metric)
+        extra = NEWS_NOTE if not news.empty else ()
+        return (*notes, *extra, *not_drawn_notes(store, selection, metric))
+
+    return notes_of
+
+
+NOTES = {
+    "knife-offences-series": _notes_for(KNIFE_COUNT, KNIFE_NOTES),
+    "knife-rate-series": _notes_for(KNIFE_RATE, RATE_NOTES + KNIFE_NOTES),
+    "school-exclusions": _notes_for(PERMANENT, EXCLUSION_NOTES),
+    "suspension-rates": _notes_for(SUSPENSION, EXCLUSION_NOTES),
+}
+
+# The notes under every chart of the trends view, by chart name.
+TREND_NOTES = {**NOTES_OF_REPORTED_CHARTS, **NOTES}
+
+SPECS: tuple[ChartSpec, ...] = (
+    ChartSpec(
+        name="knife-offences-series",
+        title="How many knife offences did the police record?",
+        view="trends",
+        build=knife_count_chart,
+    ),
+    ChartSpec(
+        name="knife-rate-series",
+        title="Knife offences per 100,000 residents",
+        view="trends",
+        build=knife_rate_chart,
+    ),
+    ChartSpec(
+        name="school-exclusions",
+        title="Permanent exclusions as a share of pupils",
+        view="trends",
+        build=permanent_exclusion_chart,
+    ),
+    ChartSpec(
+        name="suspension-rates",
+        title="Suspensions as a share of pupils",
+        view="trends",
+        build=suspension_chart,
+    ),
+)

@@ -1,0 +1,355 @@
+"""One official measure over time: one area against its national figure, or every area as
+small multiples with shared axes. Lines are labelled where they end, not in a legend."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.qualifier_marks import compact_empty
+from dashboard.figures.theme import MUTED, PALETTE, TEXT, base_layout
+
+AREA_COLOUR = PALETTE[0]
+NATIONAL_COLOUR = "#6c757d"  # grey with 4.7:1 on white: context, drawn under the area
+REPORTED_COLOUR = PALETTE[1]
+START_COLOUR = "#495057"
+GRID = {"gridcolor": "#e5e5e5", "linecolor": "#6c757d", "showline": True, "zeroline": False}
+ONE_PANEL_HEIGHT = 420
+ROW_HEIGHT = 150  # plot height of one row of small multiples, in px
+ROW_GAP = 46  # room for the next row's area name
+COLUMNS = 4
+HIGHLIGHT_FILL = "#ffd166"
+
+
+def _line_pieces(points: pd.DataFrame) -> tuple[list, list, list]:
+    """x, y and hover lists with a break (None) wherever a period with no figure lies between
+    two points, so that no line spans a gap."""
+    xs: list = []
+    ys: list = []
+    hovers: list = []
+    day = pd.Timedelta(days=1)
+    gaps = (points["period_start"] > points["period_end"].shift() + day).tolist()
+    columns = (points["x"].tolist(), points["value"].astype(float).tolist(), gaps)
+    for x, y, hover, gap in zip(*columns[:2], points["hover_text"].tolist(), gaps, strict=True):
+        if gap:
+            xs.append(None)
+            ys.append(None)
+            hovers.append("")
+        xs.append(x)
+        ys.append(y)
+        hovers.append(hover)
+    return xs, ys, hovers
+
+
+def _traces_for(
+    part: pd.DataFrame, colour: str, axis: str, *, width: float, name: str, dots: bool = True
+) -> list[dict]:
+    """The area's main release as a line, and every other release's figures as open dots in
+    one marker-only trace (markers are never joined, so releases stay apart; one trace keeps
+    the page light). `dots=False` leaves the other releases out (context lines in small
+    multiples; they are in the table)."""
+    traces = []
+    main = part[part["is_main"]].sort_values("x")
+    others = part[~part["is_main"]].sort_values("x")
+    if not main.empty:
+        xs, ys, hovers = _line_pieces(main)
+        traces.append(
+            {
+                "type": "scatter",
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+                "x": xs,
+                "y": ys,
+                "mode": "lines+markers" if dots else "lines",
+                "name": name,
+                "showlegend": False,
+                "line": {"color": colour, "width": width},
+                "marker": {"color": colour, "size": 6},
+                "hovertext": hovers,
+                "hoverinfo": "text",
+                "connectgaps": False,
+            }
+        )
+    if dots and not others.empty:
+        traces.append(
+            {
+                "type": "scatter",
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+                "x": list(others["x"]),
+                "y": [float(v) for v in others["value"]],
+                "mode": "markers",
+                "name": f"{name}, other editions",
+                "showlegend": False,
+                "marker": {
+                    "color": "white",
+                    "size": 8,
+                    "symbol": "circle",
+                    "line": {"color": colour, "width": 2},
+                },
+                "hovertext": list(others["hover_text"]),
+                "hoverinfo": "text",
+            }
+        )
+    return traces
+
+
+def _reported_traces(part: pd.DataFrame, axis: str, colour: str = REPORTED_COLOUR) -> list[dict]:
+    if part.empty:
+        return []
+    return [
+        {
+            "type": "scatter",
+            "xaxis": f"x{axis}",
+            "yaxis": f"y{axis}",
+            "x": list(part["x"]),
+            "y": [float(v) for v in part["value"]],
+            "mode": "markers",
+            "name": "Reported in the news",
+            "showlegend": False,
+            "marker": {
+                "color": "white",
+                "size": 9,
+                "symbol": "diamond",
+                "line": {"color": colour, "width": 2},
+            },
+            "hovertext": list(part["hover_text"]),
+            "hoverinfo": "text",
+        }
+    ]
+
+
+def _end_label(part: pd.DataFrame, text: str, colour: str, axis: str, shift: int) -> dict | None:
+    """The area's name beside the last point of its main line (a direct label)."""
+    main = part[part["is_main"]]
+    if main.empty:
+        main = part
+    if main.empty:
+        return None
+    last = main.sort_values("x").iloc[-1]
+    return {
+        "text": text,
+        "x": last["x"],
+        "y": float(last["value"]),
+        "xref": f"x{axis}",
+        "yref": f"y{axis}",
+        "xanchor": "left",
+        "yanchor": "middle",
+        "xshift": 8,
+        "yshift": shift,
+        "showarrow": False,
+        "font": {"size": 13, "color": colour},
+    }
+
+
+def _start_marks(start: pd.Timestamp | None, axis: str, label: bool) -> tuple[list, list]:
+    if start is None:
+        return [], []
+    shape = {
+        "type": "line",
+        "xref": f"x{axis}",
+        "yref": f"y{axis} domain",
+        "x0": start,
+        "x1": start,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": START_COLOUR, "width": 1.5, "dash": "dash"},
+        "layer": "below",
+    }
+    note = {
+        "text": "Unit starts",
+        "x": start,
+        "xref": f"x{axis}",
+        "y": 1,
+        "yref": f"y{axis} domain",
+        "xanchor": "right",
+        "yanchor": "top",
+        "xshift": -3,
+        "showarrow": False,
+        "font": {"size": 12, "color": MUTED},
+    }
+    return [shape], [note] if label else []
+
+
+def _shade(highlight: tuple[pd.Timestamp, pd.Timestamp, str], axis: str) -> dict:
+    """The chosen financial year as a pale band behind the lines."""
+    return {
+        "type": "rect",
+        "xref": f"x{axis}",
+        "yref": f"y{axis} domain",
+        "x0": highlight[0],
+        "x1": highlight[1],
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": HIGHLIGHT_FILL,
+        "opacity": 0.4,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def _shade_label(highlight: tuple[pd.Timestamp, pd.Timestamp, str], axis: str) -> dict:
+    return {
+        "text": f"Shaded: {highlight[2]}",
+        "x": highlight[1],
+        "xref": f"x{axis}",
+        "y": 0,
+        "yref": f"y{axis} domain",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "xshift": 3,
+        "showarrow": False,
+        "font": {"size": 12, "color": MUTED},
+    }
+
+
+def build_area_trend(
+    areas: pd.DataFrame,
+    national: pd.DataFrame,
+    reported: pd.DataFrame,
+    *,
+    panels: Sequence[str],
+    national_name: str,
+    starts: Mapping[str, pd.Timestamp | None],
+    y_title: str,
+    national_in_panels: bool = True,
+    empty_panels: Mapping[str, str] | None = None,
+    empty_message: str = "No official figures for this selection",
+    highlight: tuple[pd.Timestamp, pd.Timestamp, str] | None = None,
+) -> go.Figure:
+    """Each panel (an area name from `areas["panel"]`) shows the area in blue, its national
+    figure in grey (when `national_in_panels`; else the national figure is a panel of its own,
+    as counts of an area and of the country share no scale) and news-reported figures as open
+    diamonds. Every frame needs panel, x, value, period_start, period_end, series_key,
+    is_main and hover_text. One panel is drawn large with labels at the lines' ends; several are
+    small multiples, four to a row, sharing both axes. `empty_panels` names panels with no
+    figure and the reason, written inside the panel.
+    """
+    empty_panels = dict(empty_panels or {})
+    if areas.empty and national.empty and not empty_panels:
+        return compact_empty(empty_message)
+    names = list(panels)
+    if not national_in_panels and not national.empty:
+        names.append(national_name)
+    single = len(names) == 1 or (len(names) == 2 and not national_in_panels)
+    columns = len(names) if single else COLUMNS
+    rows = -(-len(names) // columns)
+    height = ONE_PANEL_HEIGHT if single else rows * ROW_HEIGHT + (rows - 1) * ROW_GAP
+    everything = pd.concat([f for f in (areas, national, reported) if not f.empty])
+    first = min([everything["x"].min(), *[s for s in starts.values() if s is not None]])
+    last = everything["x"].max()
+    if highlight is not None:
+        first, last = min(first, highlight[0]), max(last, highlight[1])
+    pad = (last - first) * 0.03
+    x_range = [first - pad, last + pad * (8 if single else 1)]
+    in_panels = [areas, reported[reported["panel"] != national_name]]
+    if national_in_panels:
+        in_panels.append(national)
+    y_top = 1.08 * max([float(f["value"].max()) for f in in_panels if not f.empty] or [1.0])
+    by_panel = dict(tuple(areas.groupby("panel", sort=False))) if not areas.empty else {}
+    national_traces = _traces_for(
+        national, NATIONAL_COLOUR, "", width=1.5, name=national_name, dots=single
+    )
+    traces: list[dict] = []
+    annotations: list[dict] = []
+    shapes: list[dict] = []
+    layout: dict = {}
+    gap = 0.06
+    width = (1 - gap * (columns - 1)) / columns
+    for index, name in enumerate(names):
+        axis = "" if index == 0 else str(index + 1)
+        row, column = divmod(index, columns)
+        top = 1 - row * (ROW_HEIGHT + ROW_GAP) / height if not single else 1.0
+        bottom = top - (ROW_HEIGHT / height if not single else 1.0)
+        left = column * (width + gap)
+        layout[f"xaxis{axis}"] = {
+            **GRID,
+            "domain": [left, left + width],
+            "anchor": f"y{axis}",
+            "type": "date",
+            "range": x_range,
+            "nticks": 4 if single else 3,
+            **({"matches": "x"} if index else {}),
+        }
+        # Shared y axes get one range worked out here (plotly's autorange of twenty matched
+        # axes came out empty); the national count panel keeps its own scale.
+        own_scale = single or (not national_in_panels and name == national_name)
+        shared = {} if own_scale else {"range": [0, y_top], "autorange": False}
+        layout[f"yaxis{axis}"] = {
+            **GRID,
+            "domain": [max(0.0, bottom), min(1.0, top)],
+            "anchor": f"x{axis}",
+            "rangemode": "tozero",
+            **({"title": {"text": y_title}} if column == 0 and single else {}),
+            **shared,
+        }
+        if not single or not national_in_panels:
+            annotations.append(
+                {
+                    "text": f"<b>{name}</b>",
+                    "x": left,
+                    "xref": "paper",
+                    "xanchor": "left",
+                    "y": min(1.0, top),
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "yshift": 2,
+                    "showarrow": False,
+                    "font": {"size": 13, "color": TEXT},
+                }
+            )
+        if name in empty_panels:
+            annotations.append(
+                {
+                    "text": empty_panels[name],
+                    "x": 0.5,
+                    "y": 0.5,
+                    "xref": f"x{axis} domain",
+                    "yref": f"y{axis} domain",
+                    "showarrow": False,
+                    "font": {"size": 12, "color": MUTED},
+                }
+            )
+        is_national_panel = name == national_name and not national_in_panels
+        if is_national_panel:
+            traces += _traces_for(national, NATIONAL_COLOUR, axis, width=2, name=national_name)
+            traces += _reported_traces(reported[reported["panel"] == name], axis)
+            continue
+        mine = by_panel.get(name, areas.iloc[:0])
+        if national_in_panels and not national.empty:
+            traces += [{**t, "xaxis": f"x{axis}", "yaxis": f"y{axis}"} for t in national_traces]
+            if single:
+                traces += _reported_traces(
+                    reported[reported["panel"] == national_name], axis, NATIONAL_COLOUR
+                )
+                label = _end_label(national, national_name, NATIONAL_COLOUR, axis, -10)
+                annotations += [label] if label else []
+        # Small multiples draw each area's main series as a bare line (twenty panels of dots
+        # were most of the page's elements); one area gets every edition's dots.
+        traces += _traces_for(mine, AREA_COLOUR, axis, width=2.5, name=name, dots=single)
+        if single:
+            traces += _reported_traces(reported[reported["panel"] == name], axis)
+        if single and not mine.empty:
+            label = _end_label(mine, name, AREA_COLOUR, axis, 10)
+            annotations += [label] if label else []
+        if highlight is not None:
+            shapes.append(_shade(highlight, axis))
+            if single or index == 0:
+                annotations.append(_shade_label(highlight, axis))
+        marks, notes = _start_marks(starts.get(name), axis, label=single or index == 0)
+        shapes += marks
+        annotations += notes
+    theme = base_layout()
+    for key, value in layout.items():
+        layout[key] = {**theme[key[:5]], **value}
+    layout |= {
+        "height": height + 40 + 50,
+        "margin": {"l": 10, "r": 30 if not single else 10, "t": 40, "b": 50},
+        "showlegend": False,
+        "hovermode": "closest",
+        "annotations": annotations,
+        "shapes": shapes,
+    }
+    return go.Figure({"data": traces, "layout": {**theme, **layout}})
