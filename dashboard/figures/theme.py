@@ -208,6 +208,11 @@ def presentation_figure(
             "itemwidth": 30,
         },
     )
+    if styled.layout.showlegend is False:
+        # Charts with direct labels switch legends off, which would hide the source line too:
+        # keep their own traces out of a legend and let the source legend show.
+        styled.update_traces(showlegend=False)
+        styled.update_layout(showlegend=True)
     # An invisible, unclickable entry: a legend is only drawn when something belongs to it.
     styled.add_trace(
         go.Scatter(
