@@ -49,7 +49,8 @@ def test_compare_table_lists_national_totals_as_not_drawn(page: Page, live_serve
     expect(card.locator("p[aria-live]")).to_contain_text("can be compared", timeout=GRAPH_TIMEOUT)
     card.get_by_label("Table").check()
     national = card.locator("table tr", has_text="National programme").first
-    expect(national).to_contain_text("listed but not drawn")
+    # The table is built when it is first shown: on a loaded machine that takes seconds.
+    expect(national).to_contain_text("listed but not drawn", timeout=GRAPH_TIMEOUT)
     assert console_errors == []
 
 

@@ -42,7 +42,15 @@ def test_profile_shows_the_units_figures_lead_and_sources(page: Page, live_serve
     expect(knife).to_contain_text("from 964 to 794")
     expect(knife).to_contain_text("APCC 2020, p. 13")
     expect(figures.locator("h3")).to_have_text(
-        ["Funding", "Reach", "Outcomes", "Initiatives and activity", "Enforcement", "Organisation"]
+        [
+            "Funding",
+            "Reach",
+            "Outcomes",
+            "Initiatives and activity",
+            "Enforcement",
+            "Organisation",
+            "Context",  # the official tables' counts and populations behind the rates
+        ]
     )
     expect(figures).to_contain_text("over £1.1m")  # the qualifier stays with the figure
     sources = page.locator("#profile-sources-container")
