@@ -82,7 +82,7 @@ def test_csv_download_keeps_the_grids_own_filter(
     open_page(page, f"{live_server.url}/data")
     page.get_by_role("textbox", name=re.compile("Measure Filter Input")).fill("suspensions")
     expect(page.locator(".ag-paging-row-summary-panel")).not_to_contain_text(
-        f" {len(real_store.observations)}"
+        f" {len(real_store.observations):,}", timeout=20_000
     )
     with page.expect_download() as info:
         page.get_by_role("button", name="Download these figures (CSV)").click()
