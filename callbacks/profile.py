@@ -30,7 +30,7 @@ from dashboard.geography import (
 )
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
-from layouts.profile import figure_tables, sources_list
+from layouts.profile import figure_tables, official_series_note, sources_list
 
 PROFILE_CHARTS = tuple(spec.name for spec in profile_charts.SPECS)
 
@@ -110,13 +110,14 @@ def register(app: Dash, store: DataStore) -> None:
         else:
             name = str(unit["source_id"])
         details = name + where
+        listed, earlier = transforms.latest_official_figures(figures)
         groups = [
             (
                 str(part["category"].iloc[0]),
                 transforms.CATEGORY_HEADINGS.get(str(part["category"].iloc[0]), "Other"),
                 part.to_dict("records"),
             )
-            for _, part in figures.groupby("category_rank", sort=True)
+            for _, part in listed.groupby("category_rank", sort=True)
         ]
         notice = (
             f"Showing figures for the financial year {year_value.replace('-', '/')} only (and "
@@ -124,9 +125,12 @@ def register(app: Dash, store: DataStore) -> None:
             if year_value
             else ""
         )
+        tables = figure_tables(groups)
+        if earlier:
+            tables.append(official_series_note(earlier, unit_id))
         return (
             f"Leadership, area and model: {details}.",
-            figure_tables(groups),
+            tables,
             sources_list(source_rows.to_dict("records")),
             notice,
         )

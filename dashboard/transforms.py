@@ -611,6 +611,30 @@ def unit_figures(
     ).reset_index(drop=True)
 
 
+# Sources of the series built from publishers' tables by `make data` (DfE, ONS): a unit has one
+# figure per year and release of these, which the Trends page draws as series.
+OFFICIAL_SOURCE_PREFIXES = ("dfe_", "ons_pfa_")
+
+
+def latest_official_figures(figures: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Keep each official measure's latest period only, and say how many earlier rows were left.
+
+    A profile lists a unit's figures as tables; with every DfE year and ONS edition that is
+    hundreds of rows (thousands of page elements) that the Trends page already draws as series.
+    Figures from other sources are all kept. Of several releases giving the latest period, the
+    last loaded is kept (the one the trend lines use).
+    """
+    official = figures["source_id"].astype(str).str.startswith(OFFICIAL_SOURCE_PREFIXES)
+    if not official.any():
+        return figures, 0
+    part = figures.loc[official]
+    latest = part["period_end"].groupby(part["metric_id"]).transform("max")
+    newest = part.loc[part["period_end"] == latest]
+    keep = newest.drop_duplicates("metric_id", keep="last").index
+    kept = figures.loc[~official | figures.index.isin(keep)]
+    return kept, int(len(figures) - len(kept))
+
+
 def _short_date(stamp: pd.Timestamp) -> str:
     return f"{stamp.day} {stamp:%b %Y}"
 

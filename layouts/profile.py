@@ -216,6 +216,21 @@ def _citation(row: Mapping[str, object]) -> object:
     return html.A(_text(row.get("source_short"), "source"), href=str(url))
 
 
+def official_series_note(earlier: int, unit_id: str) -> html.P:
+    """Where the official figures the tables leave out are: the Trends page and the data page."""
+    return html.P(
+        [
+            f"The official tables (ONS, DfE) give {earlier} earlier figures for this area; "
+            "the tables above list each measure's latest period. See every year on ",
+            dcc.Link("Trends", href=f"/trends?unit={unit_id}"),
+            " or in ",
+            dcc.Link("Data and sources", href=f"/data?unit={unit_id}"),
+            ".",
+        ],
+        className="small mt-2",
+    )
+
+
 def figure_tables(groups: Sequence[tuple[str, str, Sequence[Mapping[str, object]]]]) -> list:
     """One H3 and one table per category: (category key, heading, rows of unit figures)."""
     if not groups:

@@ -207,3 +207,22 @@ def test_figure_tables_have_a_heading_per_category(synthetic_store: DataStore) -
     assert "since July 2019" in serialised
     assert "no figures" in json.dumps(figure_tables([]), cls=PlotlyJSONEncoder)
     assert "No sources" in json.dumps(sources_list([]), cls=PlotlyJSONEncoder)
+
+
+def test_profile_lists_each_official_measure_once_at_its_latest_period(real_store):
+    """Every DfE year and ONS edition would make the profile hundreds of rows long; the table
+    keeps each official measure's latest period and every figure from other sources."""
+    from dashboard import transforms
+
+    figures = transforms.unit_figures(real_store.observations, "northumbria")
+    listed, earlier = transforms.latest_official_figures(figures)
+    official = figures["source_id"].str.startswith(transforms.OFFICIAL_SOURCE_PREFIXES)
+    kept = listed[listed["source_id"].str.startswith(transforms.OFFICIAL_SOURCE_PREFIXES)]
+    assert earlier == len(figures) - len(listed) > 100
+    assert kept["metric_id"].is_unique
+    assert set(kept["metric_id"]) == set(figures.loc[official, "metric_id"])
+    for _, row in kept.iterrows():
+        same = figures.loc[official & (figures["metric_id"] == row["metric_id"])]
+        assert row["period_end"] == same["period_end"].max()
+    others = figures.loc[~official, "obs_id"]
+    assert set(others) <= set(listed["obs_id"])
