@@ -132,6 +132,8 @@ def _category_chart(
     figures = transforms.unit_figures(
         store.observations, str(unit["unit_id"]), categories=categories, year=selection.year
     )
+    # Each official measure at its latest period: every year of them is on the Trends page.
+    figures, earlier = transforms.latest_official_figures(figures)
     if sort_by_time:
         figures = figures.sort_values(
             ["period_start", "period_end", "metric_label"], na_position="last", kind="stable"
@@ -147,6 +149,11 @@ def _category_chart(
     else:
         figure = build_figure_panels(framed)
         summary = describe(name, figures) + _chart_only_words(figures)
+        if earlier:
+            summary += (
+                f" Official tables (ONS, DfE) are shown for their latest period; {earlier} "
+                "earlier figures are on the Trends page."
+            )
     return ChartResult(
         chart=chart,
         title=f"{heading}: {name}",

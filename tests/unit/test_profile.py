@@ -226,3 +226,17 @@ def test_profile_lists_each_official_measure_once_at_its_latest_period(real_stor
         assert row["period_end"] == same["period_end"].max()
     others = figures.loc[~official, "obs_id"]
     assert set(others) <= set(listed["obs_id"])
+
+
+def test_profile_outcomes_chart_draws_official_measures_at_their_latest_period(real_store):
+    from dashboard import transforms
+    from dashboard.charts.profile import outcomes_chart
+    from dashboard.selection import Selection
+
+    result = outcomes_chart(real_store, Selection(units=("northumbria",)))
+    figures = transforms.unit_figures(
+        real_store.observations, "northumbria", categories=("outcome",)
+    )
+    official = figures["source_id"].str.startswith(transforms.OFFICIAL_SOURCE_PREFIXES)
+    assert len(result.table) == (~official).sum() + figures.loc[official, "metric_id"].nunique()
+    assert "earlier figures are on the Trends page" in result.summary
