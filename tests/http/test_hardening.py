@@ -28,7 +28,7 @@ def _request(output: str, inputs: list, outputs, state: list | None = None) -> d
 
 def _map_headline(year, units=None) -> dict:
     ids = ["map-title-text", "map-subtitle-text", "map-summary-text", "map-source-text"]
-    ids += ["map-headline-container", "map-profile-container"]
+    ids += ["map-headline-container", "map-profile-container", "map-units-container"]
     return _request(
         ".." + "...".join(f"{i}.children" for i in ids) + "..",
         [
