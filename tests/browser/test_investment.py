@@ -76,7 +76,8 @@ def test_the_cost_per_person_chart_switches_to_its_table(page: Page, live_server
     table = page.locator(part("chart-data-table", "funding-per-person"))
     card = page.locator("section.chart-card").filter(has=table)
     card.get_by_label("Table").check()
-    expect(table).to_be_visible()
+    # The table is built when first shown: seconds on a loaded machine.
+    expect(table).to_be_visible(timeout=20_000)
     expect(table.locator("thead")).to_contain_text("Funding measure")
     expect(table).to_contain_text("Invested in interventions")
     expect(table).to_contain_text("up to £2,545")

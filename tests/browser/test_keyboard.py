@@ -129,11 +129,11 @@ def test_filters_reset_and_chart_switch_work_from_the_keyboard(
     element = tab_until(page, lambda e: e["id"] == "filters-measure-dropdown")
     assert_focus_ring(element)
     page.keyboard.press("ArrowDown")
-    expect(page.get_by_role("option").first).to_be_visible()
+    expect(page.get_by_role("option").first).to_be_visible(timeout=20_000)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"measure=\w+"))
+    expect(page).to_have_url(re.compile(r"measure=\w+"), timeout=20_000)
 
     # Reset with Space: every filter back to its default, the link has no query.
     element = tab_until(page, lambda e: e["id"] == "filters-reset-button")
