@@ -206,8 +206,8 @@ SOURCES = TableSpec(
 
 TABLES: tuple[TableSpec, ...] = (UNITS, METRICS, OBSERVATIONS, SOURCES)
 
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
-_INTEGER = re.compile(r"\d+")
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+_INTEGER = re.compile(r"\d+", re.ASCII)
 
 
 @dataclass(frozen=True)

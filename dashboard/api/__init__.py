@@ -14,6 +14,7 @@ from typing import Any
 
 import flask
 import pandas as pd
+from werkzeug.exceptions import HTTPException
 
 from dashboard.api import http
 from dashboard.api.datapackage import package_zip, store_history
@@ -172,13 +173,18 @@ def api_blueprint(store: Any) -> flask.Blueprint:
 
     for name in BY_NAME:
         api.add_url_rule(
-            f"/{name}", f"list_{name}", lambda name=name: list_rows(name), methods=["GET"]
+            f"/{name}",
+            f"list_{name}",
+            lambda name=name: list_rows(name),
+            methods=["GET"],
+            merge_slashes=False,
         )
         api.add_url_rule(
             f"/{name}/<key>",
             f"get_{name}",
             lambda key, name=name: one_row(name, key),
             methods=["GET"],
+            merge_slashes=False,
         )
 
     def index() -> flask.Response:
@@ -209,7 +215,8 @@ def api_blueprint(store: Any) -> flask.Blueprint:
     api.add_url_rule("/", "index", index, methods=["GET"])
     api.add_url_rule("/openapi.json", "openapi", openapi, methods=["GET"])
     api.add_url_rule("/datapackage.zip", "datapackage", datapackage, methods=["GET"])
-    api.add_url_rule("/<path:rest>", "not_found", not_found, methods=["GET"])
+    # No redirect from "a//b" to "a/b": an API address is exact, and anything else is a JSON 404.
+    api.add_url_rule("/<path:rest>", "not_found", not_found, methods=["GET"], merge_slashes=False)
     return api
 
 
@@ -231,3 +238,12 @@ def install_api(server: flask.Flask, store: Any) -> None:
         return None
 
     server.before_request_funcs.setdefault(None, []).append(preflight)
+
+    def http_error(error: HTTPException) -> Any:
+        # Routing fails before any API view runs (a key with a newline or a slash in it), so
+        # the blueprint's own routes cannot answer: an API address still gets JSON.
+        if flask.request.path.startswith(PREFIX) and (error.code or 500) >= 400:
+            return http.error(error.code or 500, error.description or error.name)
+        return error
+
+    server.register_error_handler(HTTPException, http_error)

@@ -23,7 +23,7 @@ MAX_PARAMS = 50  # parameters in one query, counting repeats
 FORMATS = ("json", "csv")
 PAGING = ("limit", "offset", "cursor", "format")
 _YEAR = re.compile(r"^(\d{4})[-/](\d{2})$")
-_INTEGER = re.compile(r"^\d{1,12}$")
+_INTEGER = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _split(raw: Sequence[str]) -> list[str]:
 
 
 def _integer(name: str, raw: str, low: int, high: int, problems: list[Problem]) -> int | None:
-    if not _INTEGER.match(raw) or not low <= int(raw) <= high:
+    if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
         problems.append(
             Problem(
                 name, f"'{name}' must be a whole number from {low} to {high}.", inputs.shown(raw)

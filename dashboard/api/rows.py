@@ -198,7 +198,7 @@ def find_row(store: Any, table: Table, key: str) -> pd.DataFrame:
     """The row with this key (empty when there is none)."""
     frame = frame_of(store, table)
     if table.key_type == INTEGER:
-        if not key.isdigit() or len(key) > 12:
+        if not (key.isascii() and key.isdigit()) or len(key) > 12:
             return frame.iloc[0:0]
         return frame.loc[pd.to_numeric(frame[table.key], errors="coerce") == int(key)]
     return frame.loc[frame[table.key].astype(str) == key]

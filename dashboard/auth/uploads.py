@@ -343,7 +343,8 @@ def _is_number(text: str) -> bool:
         float(text)
     except ValueError:
         return False
-    return text.strip().lstrip("-").replace(".", "", 1).isdigit()
+    digits = text.strip().lstrip("-").replace(".", "", 1)
+    return digits.isascii() and digits.isdigit()
 
 
 def observation_rows(figures: pd.DataFrame, unit_id: str, *, revisions_url: str) -> pd.DataFrame:

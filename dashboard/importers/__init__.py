@@ -50,7 +50,7 @@ MISSING_MARKS = {
     "[z]": "not applicable ([z])",
     "[c]": "confidential ([c])",
 }
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard.api.query import MAX_LIMIT, Query, QueryError, parse_query
@@ -98,6 +98,13 @@ def test_the_parser_only_ever_accepts_known_values(real_store, pairs):
         st.text(max_size=60), st.sampled_from(["kent", "1", "..", "%00", "a/b", "x" * 500])
     ),
 )
+# Digits that are not ASCII: "¹" passes str.isdigit() but not int(); "١" passes both.
+@example(endpoint="releases", key="¹")
+@example(endpoint="releases", key="١")
+@example(endpoint="releases", key="1\n")
+# A slash or a newline in a key: routing fails before any API view runs.
+@example(endpoint="units", key="\n/")
+@example(endpoint="units", key="/\n")
 def test_any_key_in_the_path_gets_a_row_or_a_json_404(client, endpoint, key):
     response = client.get(f"/api/v1/{endpoint}/{quote(key, safe='', errors='surrogatepass')}")
     assert response.status_code in (200, 404), (key, response.status_code)
