@@ -39,6 +39,7 @@ from dashboard.figures.area_map import (
     map_scale,
     value_trace_updates,
 )
+from dashboard.figures.map_labels import AreaLabel, area_labels
 from dashboard.figures.theme import empty_figure
 from dashboard.formatting import format_figure
 from dashboard.geography import (
@@ -639,6 +640,7 @@ class MapData:
     money: Mapping[str, bool]
     unit_frames: Mapping[tuple[str, str | None], pd.DataFrame]
     default_years: Mapping[str, str | None]
+    labels: tuple[AreaLabel, ...] = ()
 
     def key(self, selection: Selection) -> tuple[str, str | None]:
         measure_id = measure_for(selection)
@@ -694,6 +696,7 @@ def prepare_map_data(store: DataStore) -> MapData:
         money=MappingProxyType({m: unit_of_measure_for(store, m) == "gbp" for m in MEASURE_IDS}),
         unit_frames=MappingProxyType(unit_frames),
         default_years=MappingProxyType(defaults),
+        labels=labels_for(store, coverage),
     )
 
 
@@ -725,6 +728,7 @@ def web_map_figure(data: MapData, selection: Selection) -> go.Figure:
         BOUNDARY_URL,
         colorbar_title=data.colorbar_titles[measure_id],
         selected=selection.units,
+        labels=data.labels,
         **scale_options(measure_id, data.money[measure_id]),
     )
 
@@ -745,6 +749,15 @@ def selected_updates(coverage: pd.DataFrame, units: Sequence[str]) -> dict[int, 
     return {
         TRACE_SELECTED: {"locations": codes, "z": [1.0] * len(codes), "showlegend": bool(codes)}
     }
+
+
+def labels_for(store: DataStore, coverage: pd.DataFrame) -> tuple[AreaLabel, ...]:
+    """The unit names the map draws, each placed inside its area (about 1.5 s: done once per
+    data version for the page, and once per exported map)."""
+    if store.boundaries is None:
+        return ()
+    areas = dict(zip(store.units["unit_id"], store.units["area_name"], strict=True))
+    return area_labels(store.boundaries, coverage, areas)
 
 
 def unit_rows(data: MapData, selection: Selection) -> list[tuple[str, str, str]]:
@@ -796,6 +809,7 @@ def area_map_chart(store: DataStore, selection: Selection) -> ChartResult:
             store.boundaries,
             colorbar_title=colorbar_title_for(store, measure_id),
             selected=selection.units,
+            labels=labels_for(store, coverage),
             **scale_options(measure_id, unit_of_measure_for(store, measure_id) == "gbp"),
         )
     texts = map_texts(units, selection, store.units, forces, year=year)

@@ -10,6 +10,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.map_labels import (
+    GLYPHS_URL,
+    LABEL_LAYER,
+    AreaLabel,
+    glyphs_data_url,
+    map_style,
+)
 from dashboard.figures.theme import apply_theme, empty_figure
 
 REQUIRED_COLUMNS = ("pfa_code", "pfa_name", "unit_id", "unit_name", "value", "hover_text")
@@ -281,6 +288,7 @@ def build_area_map(
     selected: Sequence[str] = (),
     money: bool = False,
     signed: bool = False,
+    labels: Sequence[AreaLabel] = (),
 ) -> go.Figure:
     """Map of force areas coloured by `value`, drawn offline (no tiles, token or topojson).
 
@@ -288,7 +296,10 @@ def build_area_map(
     covers the force), value (NaN = missing) and hover_text (formatted by the caller). `geojson`
     is passed to plotly unchanged: the app gives the URL `BOUNDARY_URL` (plotly.js fetches it once
     per page), exports give the loaded dict. `selected` lists unit_ids to outline. `money` puts £
-    on the colour bar; `signed` gives a diverging scale centred on 0.
+    on the colour bar; `signed` gives a diverging scale centred on 0. `labels`
+    (`map_labels.area_labels`) are unit names drawn by the map style, each from the zoom at
+    which it fits its area; their glyphs come from the app (URL geojson) or ride inside the
+    figure (dict geojson, for exports drawn where the app's URLs do not exist).
 
     Traces, always 4 and always in this order (indices are module constants):
       0 `TRACE_NOT_VRU`  forces with no unit: pale grey, hover "Not a VRU area";
@@ -342,8 +353,10 @@ def build_area_map(
     )
     figure.add_trace(_value_trace(groups["values"], scale))
     figure.add_trace(_selected_trace(selected_rows))
-    figure.update_traces(geojson=geojson, featureidkey="properties.pfa_code")
-    return _layout(figure, title=title, scale=scale)
+    # Below the first label layer of the style, so names are drawn over the areas.
+    figure.update_traces(geojson=geojson, featureidkey="properties.pfa_code", below=LABEL_LAYER)
+    glyphs = GLYPHS_URL if isinstance(geojson, str) else glyphs_data_url()
+    return _layout(figure, title=title, scale=scale, style=map_style(labels, glyphs))
 
 
 def value_trace_updates(
@@ -456,7 +469,9 @@ def _selected_trace(rows: pd.DataFrame) -> go.Choroplethmap:
     )
 
 
-def _layout(figure: go.Figure, *, title: str, scale: ValueScale) -> go.Figure:
+def _layout(
+    figure: go.Figure, *, title: str, scale: ValueScale, style: dict[str, Any]
+) -> go.Figure:
     """Map on top, colour bar and key in the room below it: never drawn over an area.
 
     The view is fitted to England and Wales for whatever size the figure gets (a 360 px phone
@@ -472,7 +487,9 @@ def _layout(figure: go.Figure, *, title: str, scale: ValueScale) -> go.Figure:
         # Keeps the user's pan and zoom when a callback redraws the figure.
         uirevision="area-map",
         map={
-            "style": "white-bg",
+            # A white background and the unit names (map_labels.map_style): no tiles, and no
+            # glyphs from outside the app.
+            "style": style,
             "domain": {"x": [0, 1], "y": [0, 1]},
             **fitted_view(ENGLAND_WALES_BOUNDS, *NOMINAL_PLOT),
         },
