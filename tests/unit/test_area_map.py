@@ -229,7 +229,9 @@ def test_no_selection_keeps_an_empty_outline_trace() -> None:
 def test_map_fits_england_and_wales_without_tiles() -> None:
     figure = build_area_map(_frame(), GEOJSON, title="People reached")
     view = figure.layout.map
-    assert view.style == "white-bg"
+    style = view.style
+    assert [layer["type"] for layer in style["layers"]][:2] == ["background", "symbol"]
+    assert style["sources"].keys() == {"unit-labels"}, "no tiles: only the names' points"
     assert figure.layout.meta["fitBounds"] == list(ENGLAND_WALES_BOUNDS)
     assert 50 < view.center.lat < 55.5 and -4 < view.center.lon < 0
     assert figure.layout.height == 600
