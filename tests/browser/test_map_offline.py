@@ -1,4 +1,5 @@
-"""The map works with no network beyond the app: 43 areas drawn, a non-blank canvas, no leaks."""
+"""The map works with no network beyond the app: 43 areas drawn, a non-blank canvas, unit names
+drawn from the app's own glyphs, no leaks."""
 
 from __future__ import annotations
 
@@ -13,10 +14,29 @@ pytestmark = pytest.mark.browser
 
 GRAPH = "#map-area-graph .js-plotly-plot"
 APP_HOST = "127.0.0.1"
+PAGE_TIMEOUT = 60_000
+
+# The names MapLibre has placed (drawn and not hidden by a collision) in the map's canvas.
+DRAWN_NAMES = """(sel) => { const gd = document.querySelector(sel);
+    const map = gd._fullLayout.map._subplot.map;
+    const layers = map.getStyle().layers.filter((l) => l.type === 'symbol').map((l) => l.id);
+    return map.queryRenderedFeatures({layers}).map((f) => f.properties.name); }"""
+# MapLibre's glyph store holds a drawable "W" only if the glyph file really arrived.
+GLYPHS_LOADED = """(sel) => { const gd = document.querySelector(sel);
+    const manager = gd._fullLayout.map._subplot.map.style.glyphManager;
+    return Object.values(manager.entries).some((entry) => {
+        const glyph = entry.glyphs && (entry.glyphs['W'] || entry.glyphs[87]);
+        return Boolean(glyph && glyph.bitmap && glyph.bitmap.width > 0);
+    }); }"""
+MAP_READY = """(sel) => { const gd = document.querySelector(sel);
+    return gd && gd.calcdata && gd._fullLayout.map && gd.dataset.mapFit
+        && gd._fullLayout.map._subplot.map.loaded(); }"""
 
 
 def test_map_draws_all_43_force_areas_offline(page: Page, live_server, console_errors):
     refused: list[str] = []
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
 
     def only_the_app(route: Route) -> None:
         if urlparse(route.request.url).hostname == APP_HOST:
@@ -73,5 +93,48 @@ def test_map_draws_all_43_force_areas_offline(page: Page, live_server, console_e
     pixels = picture.tobytes()
     inked = sum(1 for value in pixels if value < 235)
     assert inked / len(pixels) > 0.15, f"the map canvas looks blank ({inked} inked pixels)"
+    # The names are drawn with glyphs the app serves; a font fetched from any other host would
+    # have been refused above and left the names undrawn.
+    page.wait_for_function(GLYPHS_LOADED, arg=GRAPH, timeout=PAGE_TIMEOUT)
+    page.wait_for_function(
+        f"(sel) => ({DRAWN_NAMES})(sel).includes('Wales')", arg=GRAPH, timeout=PAGE_TIMEOUT
+    )
+    style_glyphs = page.evaluate(
+        """(sel) => { const gd = document.querySelector(sel);
+            const url = gd._fullLayout.map._subplot.map.getStyle().glyphs;
+            return new URL(url, window.location.href).href; }""",
+        GRAPH,
+    )
+    assert urlparse(style_glyphs).hostname == APP_HOST, style_glyphs
+    glyphs = [url for url in asked if urlparse(url).path.endswith(".pbf")]
+    assert glyphs, "the names' glyphs were asked for"
+    assert all(urlparse(url).hostname == APP_HOST for url in glyphs), glyphs
     assert refused == [], f"requests left the app: {refused}"
+    assert console_errors == []
+
+
+def test_map_names_large_areas_and_more_as_the_reader_zooms_in(
+    page: Page, live_server, console_errors
+):
+    page.goto(f"{live_server.url}/")
+    page.wait_for_function(MAP_READY, arg=GRAPH, timeout=PAGE_TIMEOUT)
+    page.wait_for_function(
+        f"(sel) => ({DRAWN_NAMES})(sel).includes('Wales')", arg=GRAPH, timeout=PAGE_TIMEOUT
+    )
+    at_start = set(page.evaluate(DRAWN_NAMES, GRAPH))
+    assert "Merseyside" not in at_start, "a small metropolitan area is not named at this size"
+    # Names are drawn into the canvas: the list beside the map is what a screen reader reads.
+    map_text = page.locator("#map-area-graph").inner_text()
+    assert "Wales" not in map_text and "Sussex" not in map_text
+
+    page.evaluate(
+        """(sel) => Plotly.relayout(document.querySelector(sel),
+            {'map.zoom': 7.8, 'map.center': {lon: -2.6, lat: 53.5}})""",
+        GRAPH,
+    )
+    page.wait_for_function(
+        f"(sel) => ({DRAWN_NAMES})(sel).includes('Merseyside')", arg=GRAPH, timeout=PAGE_TIMEOUT
+    )
+    zoomed = set(page.evaluate(DRAWN_NAMES, GRAPH))
+    assert {"Merseyside", "Greater Manchester"} <= zoomed, zoomed
     assert console_errors == []
