@@ -40,6 +40,7 @@ BOX_PADDING = 1.5  # px kept clear between a name's box and its area's edge
 INSIDE_SHARE = 0.55
 GRID = 30  # candidate points per side of an area's bounding box
 CHECKED = 8  # best candidates checked against every edge
+COARSE_EDGES = 250  # about this many edges per area in the first search
 GLYPH_SIZE = 24  # px the glyph metrics are stated at
 MAX_LABEL_ZOOM = 12.0  # a name that fits nowhere below this is never drawn
 TILE_SIZE = 512
@@ -141,12 +142,15 @@ def _mercator(points: np.ndarray) -> np.ndarray:
     return np.stack([lon, np.log(np.tan(math.pi / 4 + lat / 2))], axis=1)
 
 
-def _edges(polygons: Sequence[Sequence[Sequence[Sequence[float]]]]) -> np.ndarray:
-    """Every ring edge of the polygons as rows (x1, y1, x2, y2) in Mercator."""
+def _edges(polygons: Sequence[Sequence[Sequence[Sequence[float]]]], step: int = 1) -> np.ndarray:
+    """Every ring edge of the polygons as rows (x1, y1, x2, y2) in Mercator; with `step`, an
+    outline through every step-th point (rings stay closed), for a quick first search."""
     rows = []
     for polygon in polygons:
         for ring in polygon:
             points = _mercator(np.asarray(ring, dtype=float)[:, :2])
+            if step > 1 and len(points) > 4 * step:
+                points = np.vstack([points[:-1:step], points[-1:]])
             rows.append(np.hstack([points[:-1], points[1:]]))
     return np.vstack(rows)
 
@@ -209,7 +213,9 @@ def place_label(
     xs_all, ys_all = edges[:, [0, 2]].ravel(), edges[:, [1, 3]].ravel()
     gx = np.linspace(xs_all.min(), xs_all.max(), grid + 2)[1:-1]
     gy = np.linspace(ys_all.min(), ys_all.max(), grid + 2)[1:-1]
-    xs, ys, left, right, down, up = _runs(edges, *(m.ravel() for m in np.meshgrid(gx, gy)))
+    # The search runs on a coarser outline; the exact check below uses every edge.
+    coarse = _edges(polygons, step=max(1, len(edges) // COARSE_EDGES))
+    xs, ys, left, right, down, up = _runs(coarse, *(m.ravel() for m in np.meshgrid(gx, gy)))
     per_unit = TILE_SIZE / (2 * math.pi)  # px per Mercator unit at zoom 0
     places = []
     for width, height in boxes:
