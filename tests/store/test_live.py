@@ -13,10 +13,12 @@ from plotly.utils import PlotlyJSONEncoder
 
 from callbacks.routing import view_pages
 from dashboard import inputs
+from dashboard.charts import build_chart
 from dashboard.config import Settings
-from dashboard.datastore import load_store
+from dashboard.datastore import DataStore, load_store
 from dashboard.factory import create_app
 from dashboard.revisions import long_date
+from dashboard.selection import Selection
 from dashboard.store import Store
 from dashboard.store.live import LiveStore
 from tests import synthetic
@@ -171,3 +173,29 @@ def test_a_release_with_a_new_year_is_offered_and_accepted_without_a_restart(
     end = layout.index('"id":"filters-year-dropdown"')
     options = layout[layout.rindex('"options"', 0, end) : end]
     assert f'"value":"{year}"' in options, options
+
+
+def test_a_charts_source_line_says_when_its_figures_last_changed(
+    real_data_store: Store, tmp_path: Path
+) -> None:
+    """A release for Kent moves the date on Kent's charts only; a withdrawal moves it again."""
+    before = real_data_store.snapshot()
+    kent, other = Selection(("kent",), None), Selection(("northumbria",), None)
+
+    def line(chart: str, snapshot: DataStore, selection: Selection) -> str:
+        return build_chart(chart, snapshot, selection).source_line
+
+    assert "Figures last changed 2 December 2026." in line("unit-reach", before, kent)
+    path = tmp_path / "release.csv"
+    pd.DataFrame([kent_row("synthetic-live-dated", "4321")]).to_csv(path, index=False)
+    release = real_data_store.load(path, by="tester", command="test", reason="A new survey")
+    today = long_date(dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"))
+    after = real_data_store.snapshot()
+    for chart in ("unit-reach", "compare-units", "area-map"):
+        assert f"Figures last changed {today}." in line(chart, after, kent)
+    assert "last changed 2 December 2026." in line("unit-outcomes", after, other)
+    real_data_store.withdraw(release, by="tester", reason="Sent twice")
+    withdrawn = real_data_store.snapshot()
+    assert (
+        f"Figures last changed {today}." in build_chart("unit-reach", withdrawn, kent).source_line
+    )
