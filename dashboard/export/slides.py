@@ -19,6 +19,7 @@ from pptx.util import Emu, Inches, Pt
 
 from dashboard.charts import CHARTS, UnknownChartError, build_chart
 from dashboard.charts.base import ChartResult
+from dashboard.charts.map_view import coverage_for, labels_for
 from dashboard.datastore import DataStore
 from dashboard.export.formats import (
     CORE_PROPERTY_LIMIT,
@@ -369,7 +370,11 @@ def locator_job(store: DataStore, selection: Selection) -> tuple[str, RenderJob]
         return None
     row = units.loc[selection.units[0]]
     codes = [code for code in str(row["pfa_codes"]).split(";") if code]
-    figure = build_locator_map(store.boundaries, codes, str(row["area_name"]))
+    coverage = coverage_for(store)
+    own = coverage[coverage["unit_id"].eq(selection.units[0]).fillna(False)]
+    figure = build_locator_map(
+        store.boundaries, codes, str(row["area_name"]), labels_for(store, own)
+    )
     width, height = LOCATOR_LAYOUT
     figure.update_layout(width=width, height=height)
     return str(row["name"]), RenderJob(figure, "png", width, height, SLIDE_IMAGE_SCALE)

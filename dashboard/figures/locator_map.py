@@ -11,6 +11,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.figures.map_labels import LABEL_LAYER, AreaLabel, glyphs_data_url, map_style
 from dashboard.figures.theme import NEUTRAL, PALETTE, apply_theme
 
 # Shows all of England and Wales in a portrait frame (about 3 x 4).
@@ -19,8 +20,17 @@ OTHER_FILL = "#eceff1"
 EDGE = "#ffffff"
 
 
-def build_locator_map(geojson: dict[str, Any], highlighted: Sequence[str], name: str) -> go.Figure:
-    """Force areas of `geojson`; those whose pfa_code is in `highlighted` filled, named `name`."""
+def build_locator_map(
+    geojson: dict[str, Any],
+    highlighted: Sequence[str],
+    name: str,
+    labels: Sequence[AreaLabel] = (),
+) -> go.Figure:
+    """Force areas of `geojson`; those whose pfa_code is in `highlighted` filled, named `name`.
+
+    `labels` (`map_labels.area_labels`, the unit's own) write the unit's name on its area when
+    it fits at this small size, as the area map does; glyphs ride inside the figure.
+    """
     codes = [feature["properties"]["pfa_code"] for feature in geojson["features"]]
     chosen = [code for code in codes if code in set(highlighted)]
     others = [code for code in codes if code not in set(highlighted)]
@@ -40,11 +50,12 @@ def build_locator_map(geojson: dict[str, Any], highlighted: Sequence[str], name:
                 marker_line={"color": EDGE if colour == OTHER_FILL else NEUTRAL, "width": 0.8},
                 name=label,
                 hoverinfo="skip",
+                below=LABEL_LAYER,
             )
         )
     apply_theme(figure)
     figure.update_layout(
-        map={"style": "white-bg", **LOCATOR_VIEW},
+        map={"style": map_style(labels, glyphs_data_url()), **LOCATOR_VIEW},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         showlegend=False,
     )

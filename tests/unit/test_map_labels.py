@@ -35,6 +35,7 @@ from dashboard.figures.map_labels import (
     text_box,
 )
 from dashboard.geography import BOUNDARY_PATH, BOUNDARY_URL
+from dashboard.selection import Selection
 from tests.conftest import DATA_DIR
 
 
@@ -203,3 +204,20 @@ def test_every_name_lies_in_its_own_area_from_its_zoom_on(store_with_map, real_l
                 assert _inside(_lon_lat(x + dx, y + dy), polygons), (
                     f"{label.text!r} leaves its area at its zoom {label.minzoom}"
                 )
+
+
+def test_the_decks_locator_names_only_its_own_unit_and_only_where_it_fits(
+    store_with_map,
+) -> None:
+    from dashboard.export.slides import locator_job
+    from dashboard.figures.locator_map import LOCATOR_VIEW
+
+    for unit_id, name, drawn in (("wales", "Wales", True), ("merseyside", "Merseyside", False)):
+        job = locator_job(store_with_map, Selection((unit_id,)))
+        assert job is not None
+        style = job[1].figure.layout.map.style
+        assert style["glyphs"].startswith("data:"), "the image is drawn with no app behind it"
+        features = style["sources"][LABEL_LAYER]["data"]["features"]
+        assert [feature["properties"]["name"] for feature in features] == [name]
+        [layer] = [layer for layer in style["layers"] if layer["type"] == "symbol"]
+        assert (layer["minzoom"] <= LOCATOR_VIEW["zoom"]) is drawn
