@@ -38,9 +38,9 @@ BOX_PADDING = 1.5  # px kept clear between a name's box and its area's edge
 # A name may overhang its area's edges at its ends (as on any atlas), but this share of its
 # width and all of its height must lie inside the area; its anchor is always inside.
 INSIDE_SHARE = 0.55
-GRID = 30  # candidate points per side of an area's bounding box
+GRID = 24  # candidate points per side of an area's bounding box
 CHECKED = 8  # best candidates checked against every edge
-COARSE_EDGES = 250  # about this many edges per area in the first search
+COARSE_EDGES = 150  # about this many edges per area in the first search
 GLYPH_SIZE = 24  # px the glyph metrics are stated at
 MAX_LABEL_ZOOM = 12.0  # a name that fits nowhere below this is never drawn
 TILE_SIZE = 512
