@@ -200,7 +200,9 @@ def pick_figures(observations: pd.DataFrame, metric_id: str, year: str | None) -
 
 def _what_it_has(mine: pd.DataFrame, people: bool) -> str:
     """'over 32,600 people (universal), 2019/20': a unit's other figures, briefly."""
-    shown = mine[mine["value"].notna()].sort_values("period_end", ascending=False)
+    columns = ["value_text", "reach_type", "geography", "period_label", "period_end"]
+    shown = mine.loc[mine["value"].notna(), [c for c in columns if c in mine.columns]]
+    shown = shown.sort_values("period_end", ascending=False)
     parts = []
     for row in shown.head(2).itertuples(index=False):
         text = str(row.value_text)
@@ -212,6 +214,52 @@ def _what_it_has(mine: pd.DataFrame, people: bool) -> str:
     return "; ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
+def _unit_holdings(
+    observations: pd.DataFrame, metric_ids: Sequence[str], people: bool = False
+) -> dict[str, tuple[str, str]]:
+    """Per unit with rows of these metrics, what it holds whatever the year: ("chart", ""),
+    ("part", why) or ("has", what). Computed once per measure: only the wording of a reason
+    depends on the year (see `_reasons_for_year`)."""
+    rows = observations[observations["metric_id"].isin(list(metric_ids))]
+    holdings = {}
+    for unit_id, mine in rows.groupby("unit_id"):
+        usable = mine[rules.preferred_mask(mine)]
+        if usable.empty:
+            holdings[str(unit_id)] = ("chart", "")
+            continue
+        part = rules.part_area_mask(usable)
+        if part.all():
+            geo = "; ".join(dict.fromkeys(str(g) for g in usable["geography"]))
+            holdings[str(unit_id)] = (
+                "part",
+                f"its figures cover only part of its area ({geo}), so they never colour the "
+                f"whole area: {_what_it_has(usable, people)}",
+            )
+            continue
+        holdings[str(unit_id)] = ("has", _what_it_has(usable, people))
+    return holdings
+
+
+def _reasons_for_year(
+    holdings: Mapping[str, tuple[str, str]], year: str | None, starts: Mapping[str, str]
+) -> dict[str, str]:
+    reasons = {}
+    when = f"for {financial_year_words(year)}" if year else ""
+    for unit_id, (kind, words) in holdings.items():
+        start = starts.get(unit_id)
+        if kind == "chart":
+            reasons[unit_id] = "the source shows it only as a chart, without a number"
+        elif year and start and year < start:
+            reasons[unit_id] = f"the unit began in {financial_year_words(start)}"
+        elif kind == "part":
+            reasons[unit_id] = words
+        else:
+            reasons[unit_id] = f"no figure {when}; it has {words}".replace(
+                "no figure ;", "no figure;"
+            )
+    return reasons
+
+
 def _missing_reasons(
     observations: pd.DataFrame,
     metric_ids: Sequence[str],
@@ -220,31 +268,7 @@ def _missing_reasons(
     people: bool = False,
 ) -> dict[str, str]:
     """Per unit, why nothing is drawn, saying what the unit does have (never just 'no data')."""
-    rows = observations[observations["metric_id"].isin(list(metric_ids))]
-    reasons = {}
-    for unit_id, mine in rows.groupby("unit_id"):
-        unit_id = str(unit_id)
-        usable = mine[rules.preferred_mask(mine)]
-        when = f"for {financial_year_words(year)}" if year else ""
-        if usable.empty:
-            reasons[unit_id] = "the source shows it only as a chart, without a number"
-            continue
-        start = starts.get(unit_id)
-        if year and start and year < start:
-            reasons[unit_id] = f"the unit began in {financial_year_words(start)}"
-            continue
-        part = rules.part_area_mask(usable)
-        if part.all():
-            geo = "; ".join(dict.fromkeys(str(g) for g in usable["geography"]))
-            reasons[unit_id] = (
-                f"its figures cover only part of its area ({geo}), so they never colour the "
-                f"whole area: {_what_it_has(usable, people)}"
-            )
-            continue
-        reasons[unit_id] = f"no figure {when}; it has {_what_it_has(usable, people)}".replace(
-            "no figure ;", "no figure;"
-        )
-    return reasons
+    return _reasons_for_year(_unit_holdings(observations, metric_ids, people), year, starts)
 
 
 def _context_reasons(
@@ -367,24 +391,25 @@ def _simple_unit_frames(
     if measure_id == PEOPLE_REACHED:
         metric_ids = rules.reach_metric_ids(store.metrics)
         candidates = _candidates(store.observations, metric_ids)
+        holdings = _unit_holdings(store.observations, metric_ids, people=True)
         frames = {}
         for year in years:
             in_year = candidates[candidates["financial_year"].eq(year).fillna(False)]
             chosen = rules.largest_reach(in_year, metric_ids)
             counts = in_year["unit_id"].value_counts()
             chosen = chosen.assign(alternatives=chosen["unit_id"].map(counts).astype(int))
-            reasons = _missing_reasons(store.observations, metric_ids, year, starts, people=True)
+            reasons = _reasons_for_year(holdings, year, starts)
             frames[year] = _simple_frame(store.units, chosen, reasons, year, people=True)
         return frames
     metric_id = spec.metric_ids[0]
     ranked = _ranked(
         _candidates(store.observations, (metric_id,), starts if spec.signed_change else None)
     )
+    holdings = _unit_holdings(store.observations, (metric_id,))
+    context = _context_reasons(store.observations, metric_id, starts) if spec.signed_change else {}
     frames = {}
     for year in years:
-        reasons = _missing_reasons(store.observations, (metric_id,), year, starts)
-        if spec.signed_change:
-            reasons |= _context_reasons(store.observations, metric_id, starts)
+        reasons = _reasons_for_year(holdings, year, starts) | context
         frames[year] = _simple_frame(store.units, _choose(ranked, year), reasons, year)
     return frames
 
