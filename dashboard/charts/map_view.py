@@ -21,7 +21,8 @@ How it is put together, and why:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -647,7 +648,7 @@ def map_texts(
 
 @dataclass(frozen=True)
 class MapData:
-    """Everything the map's callbacks need, computed once per store at start-up.
+    """Everything the map's callbacks need, for one data version (frames on first use).
 
     `unit_frames[(measure_id, year)]` is `unit_values` for every measure and every programme
     year (and None for signed changes, which have no yearly figures). `default_years` gives the
@@ -686,29 +687,92 @@ class MapData:
         )
 
 
-def prepare_map_data(store: DataStore) -> MapData:
-    """Compute every frame the map can show for this store (once, at start-up)."""
-    if store.boundaries is None:
-        raise ValueError("the store was loaded without boundaries (load_store(..., geo_path))")
-    forces = force_table(store.boundaries)
-    coverage = unit_coverage(store.units, forces)
-    years = store.programme_years
-    unit_frames: dict[tuple[str, str | None], pd.DataFrame] = {}
-    defaults: dict[str, str | None] = {}
-    for measure_id in MEASURE_IDS:
+class _MeasureFrames:
+    """Each measure's unit frames (every programme year) and default year, worked out the
+    first time the measure is asked for and then kept with this data version.
+
+    Why lazily: all measures together took seconds after every release, paid by the first map
+    request; a map shows one measure, and a click on the map needs none.
+    """
+
+    def __init__(self, store: DataStore, years: tuple[str, ...]) -> None:
+        self._store = store
+        self._years = years
+        self._done: dict[str, tuple[dict[str | None, pd.DataFrame], str | None]] = {}
+        self._lock = threading.RLock()  # a measure's default may need the first measure's
+
+    def of(self, measure_id: str) -> tuple[dict[str | None, pd.DataFrame], str | None]:
+        found = self._done.get(measure_id)
+        if found is None:
+            if measure_id not in MEASURE_IDS:
+                raise KeyError(measure_id)
+            with self._lock:
+                found = self._done.get(measure_id) or self._work_out(measure_id)
+                self._done[measure_id] = found
+        return found
+
+    def _work_out(self, measure_id: str) -> tuple[dict[str | None, pd.DataFrame], str | None]:
+        store, years = self._store, self._years
         if measure(measure_id).signed_change:
             frames = _simple_unit_frames(store, measure_id, [None])
         elif measure_id == PER_PERSON:
             frames = _per_person_unit_frames(store, years)
         else:
             frames = _simple_unit_frames(store, measure_id, years)
-        for year, units in frames.items():
-            unit_frames[(measure_id, year)] = units
         # A measure with no yearly figure at all shows the grant's year (the first measure).
-        fallback = next(iter(defaults.values()), None) or (years[-1] if years else None)
-        defaults[measure_id] = (
-            None if measure(measure_id).signed_change else _best_year(frames) or fallback
+        first = MEASURE_IDS[0]
+        fallback = (self.of(first)[1] if measure_id != first else None) or (
+            years[-1] if years else None
         )
+        default = None if measure(measure_id).signed_change else _best_year(frames) or fallback
+        return frames, default
+
+    def keys(self) -> list[tuple[str, str | None]]:
+        return [(m, y) for m in MEASURE_IDS for y in self.of(m)[0]]
+
+
+class _UnitFrames(Mapping):
+    """`MapData.unit_frames`: (measure, year) -> frame, each measure worked out on first use."""
+
+    def __init__(self, measures: _MeasureFrames) -> None:
+        self._measures = measures
+
+    def __getitem__(self, key: tuple[str, str | None]) -> pd.DataFrame:
+        measure_id, year = key
+        return self._measures.of(measure_id)[0][year]
+
+    def __iter__(self) -> Iterator[tuple[str, str | None]]:
+        return iter(self._measures.keys())
+
+    def __len__(self) -> int:
+        return len(self._measures.keys())
+
+
+class _DefaultYears(Mapping):
+    """`MapData.default_years`: measure -> the year shown when none is chosen."""
+
+    def __init__(self, measures: _MeasureFrames) -> None:
+        self._measures = measures
+
+    def __getitem__(self, measure_id: str) -> str | None:
+        return self._measures.of(measure_id)[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MEASURE_IDS)
+
+    def __len__(self) -> int:
+        return len(MEASURE_IDS)
+
+
+def prepare_map_data(store: DataStore) -> MapData:
+    """What the map needs for this store; each measure's frames are worked out the first time
+    the measure is shown (then kept as long as this data version is served)."""
+    if store.boundaries is None:
+        raise ValueError("the store was loaded without boundaries (load_store(..., geo_path))")
+    forces = force_table(store.boundaries)
+    coverage = unit_coverage(store.units, forces)
+    years = store.programme_years
+    measures = _MeasureFrames(store, years)
     return MapData(
         geojson=store.boundaries,
         forces=forces,
@@ -717,8 +781,8 @@ def prepare_map_data(store: DataStore) -> MapData:
         years=years,
         colorbar_titles=MappingProxyType({m: colorbar_title_for(store, m) for m in MEASURE_IDS}),
         money=MappingProxyType({m: unit_of_measure_for(store, m) == "gbp" for m in MEASURE_IDS}),
-        unit_frames=MappingProxyType(unit_frames),
-        default_years=MappingProxyType(defaults),
+        unit_frames=_UnitFrames(measures),
+        default_years=_DefaultYears(measures),
     )
 
 

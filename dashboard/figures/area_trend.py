@@ -352,4 +352,6 @@ def build_area_trend(
         "annotations": annotations,
         "shapes": shapes,
     }
-    return go.Figure({"data": traces, "layout": {**theme, **layout}})
+    # Built from plain dicts whose keys tests/unit check; skipping plotly's validation of
+    # every key gives the same JSON (checked on the real data) in a third of the time.
+    return go.Figure({"data": traces, "layout": {**theme, **layout}}, _validate=False)
