@@ -188,8 +188,9 @@ def _unit_pairs(
     one pair, not several, so a unit is never counted twice for one stretch of time.
     """
     best: dict[tuple[str, object], tuple[pd.Series, pd.Series]] = {}
+    funding_rows = [f for _, f in funding.iterrows()]  # once, not once per reach figure
     for _, r in reach.iterrows():
-        matches = [f for _, f in funding.iterrows() if same_period(f, r)]
+        matches = [f for f in funding_rows if same_period(f, r)]
         if not matches:
             continue
         f = min(matches, key=lambda row: _preference(row, funding_metrics))
