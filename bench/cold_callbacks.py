@@ -146,10 +146,13 @@ def main() -> int:
     parser.add_argument("--bodies", type=Path, default=ROOT / "bench-results.json")
     parser.add_argument("--fresh", action="store_true", help="first answers of a new process")
     parser.add_argument("--profile", help="cProfile the callbacks whose name contains this")
+    parser.add_argument("--only", help="time only the callbacks whose name contains this")
     parser.add_argument("--wall", action="store_true", help="elapsed time, not CPU time")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     bodies = load_bodies(args.bodies)
+    if args.only:
+        bodies = {name: found for name, found in bodies.items() if args.only in name}
     floor = floor_first_answers(args.fresh)
     worst, snapshot = dashboard_first_answers(bodies, args.fresh, args.profile)
     limit = FLOOR_LIMIT * floor
