@@ -22,9 +22,9 @@ def register(app: Dash, store: DataStore) -> None:
     def fill_grid(unit_values, year_value):
         selection, _ = inputs.selection(unit_values, year_value, None, known)
         units, year = selection.units, selection.year
-        rows = catalogue.observation_rows(store.observations, store.sources, units=units, year=year)
-        sentence = catalogue.count_sentence(len(rows), len(store.observations), units, year)
-        return catalogue.grid_records(rows), sentence
+        records, count = catalogue.grid_for(store, units=units, year=year)
+        sentence = catalogue.count_sentence(count, len(store.observations), units, year)
+        return records, sentence
 
     @app.callback(
         Output(ids.DATA_CSV_DOWNLOAD, "data"),
