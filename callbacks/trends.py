@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dash import Dash, Input, Output, html
+from dash import ClientsideFunction, Dash, Input, Output, html
 
 from dashboard import ids, inputs
 from dashboard.charts import charts_for_view
@@ -13,13 +13,9 @@ from dashboard.charts.official_trends import TREND_NOTES as NOTES
 from dashboard.datastore import DataStore
 from layouts.trends import TOPICS, topic_cards
 
-# Plotly ignores a figure's own height inside a responsive graph; the box must have it instead.
-FIT_HEIGHT_JS = """
-function (figure) {
-    var height = figure && figure.layout && figure.layout.height;
-    return {height: (height || 480) + "px"};
-}
-"""
+# Plotly ignores a figure's own height inside a responsive graph; the box must have it instead
+# (dashboard/assets/clientside.js: defined once there, not one <script> per chart).
+FIT_HEIGHT = ClientsideFunction(namespace="vru", function_name="fitHeight")
 
 
 def notes_list(notes: Iterable[str], heading: str = "Notes and figures not drawn") -> list:
@@ -34,7 +30,7 @@ def register_fitted_heights(app: Dash, charts: Iterable[str]) -> None:
     """Give each chart's graph box the height its figure asks for (tall small multiples)."""
     for chart in charts:
         app.clientside_callback(
-            FIT_HEIGHT_JS,
+            FIT_HEIGHT,
             Output(ids.chart_graph(chart), "style"),
             Input(ids.chart_graph(chart), "figure"),
         )

@@ -100,6 +100,36 @@ def _traces_for(
     return traces
 
 
+def _context_line(part: pd.DataFrame, axis: Axes) -> list[dict]:
+    """The national main series as one grey path drawn behind a small multiple's area line.
+
+    The same line repeats in every panel; as a shape it is one SVG path, where a trace is
+    seven elements and a hover layer per panel. Gaps stay gaps (the path lifts the pen), and
+    the national figures are in the chart's table and, for one area, in its hover.
+    """
+    main = part[part["is_main"]].sort_values("x")
+    if main.empty:
+        return []
+    xs, ys, _ = _line_pieces(main)
+    path, pen_down = [], False
+    for x, y in zip(xs, ys, strict=True):
+        if x is None:
+            pen_down = False
+            continue
+        path.append(f"{'L' if pen_down else 'M'}{pd.Timestamp(x):%Y-%m-%d},{y!r}")
+        pen_down = True
+    return [
+        {
+            "type": "path",
+            "path": " ".join(path),
+            "xref": axis[0],
+            "yref": axis[1],
+            "line": {"color": NATIONAL_COLOUR, "width": 1.5},
+            "layer": "below",
+        }
+    ]
+
+
 def _reported_traces(part: pd.DataFrame, axis: Axes, colour: str = REPORTED_COLOUR) -> list[dict]:
     if part.empty:
         return []
@@ -263,6 +293,10 @@ class _Grid:
         """The layout's axes: each panel's own, or one per column and one per row."""
         layout: dict = {}
         x_axis = {**GRID, "type": "date", "range": x_range, "nticks": 4 if self.single else 3}
+        if not self.single:
+            # Small multiples keep the horizontal gridlines only (ONS's advice for line
+            # charts); the dashed start line and the column's date ticks place a year.
+            x_axis["showgrid"] = False
         y_axis = {**GRID, "rangemode": "tozero"}
         for index, name in enumerate(self.names):
             x_id, y_id = self.refs(index)
@@ -379,7 +413,10 @@ def build_area_trend(
             continue
         mine = by_panel.get(name, areas.iloc[:0])
         if national_in_panels and not national.empty:
-            traces += [{**t, "xaxis": x_id, "yaxis": y_id} for t in national_traces]
+            if single:
+                traces += [{**t, "xaxis": x_id, "yaxis": y_id} for t in national_traces]
+            else:
+                shapes += _context_line(national, axis)
             if single:
                 traces += _reported_traces(
                     reported[reported["panel"] == national_name], axis, NATIONAL_COLOUR
