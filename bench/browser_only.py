@@ -24,7 +24,8 @@ def main() -> int:
     base = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     logs = Path(tempfile.mkdtemp(prefix="vru-browser-bench-"))
     app = Server("dashboard", "app:server", base or free_port(), logs / "dashboard.log")
-    floor = Server("floor", "bench.floor_app:server", base + 1 if base else free_port(), logs / "floor.log")
+    floor_port = base + 1 if base else free_port()
+    floor = Server("floor", "bench.floor_app:server", floor_port, logs / "floor.log")
     load_start = os.getloadavg()
     with running([app, floor]):
         wait_ready(app, "/healthz")
@@ -37,9 +38,10 @@ def main() -> int:
         f"{'page':<20} {'drawn ms':>9} {'idle ms':>8} {'x idle':>7} {'long ms':>8} "
         f"{'x long':>7} {'CLS':>6} {'DOM':>6}"
     )
+    bare = floor_row
     print(
-        f"{'(bare Dash page)':<20} {floor_row['drawn_ms']:>9} {floor_row['idle_ms']:>8} {'':>7} "
-        f"{floor_row['long_task_ms']:>8} {'':>7} {floor_row['cls']:>6} {floor_row['dom_elements']:>6}"
+        f"{'(bare Dash page)':<20} {bare['drawn_ms']:>9} {bare['idle_ms']:>8} {'':>7} "
+        f"{bare['long_task_ms']:>8} {'':>7} {bare['cls']:>6} {bare['dom_elements']:>6}"
     )
     for path, row in section["pages"].items():
         print(

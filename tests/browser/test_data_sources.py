@@ -96,6 +96,9 @@ def test_sources_list_counts_figures_per_source(
     page: Page, live_server, real_store, console_errors
 ):
     open_page(page, f"{live_server.url}/data")
+    # The list is built when asked for, so the page opens light.
+    expect(page.locator("#data-sources-table")).to_have_count(0)
+    page.get_by_role("button", name=f"List the {len(real_store.sources)} sources").click()
     rows = page.locator("#data-sources-table tbody tr")
     expect(rows).to_have_count(len(real_store.sources))
     apcc = page.locator("#data-sources-table tr[data-source='apcc_2020']")
