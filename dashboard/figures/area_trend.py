@@ -449,4 +449,17 @@ def build_area_trend(
         "annotations": annotations,
         "shapes": shapes,
     }
+    if not single:
+        # What a narrow screen needs to lay the same panels out in fewer columns
+        # (vru.narrowPanels in dashboard/assets/clientside.js); exports ignore it.
+        layout["meta"] = {
+            "smallMultiples": {
+                "columns": columns,
+                "rowHeight": ROW_HEIGHT,
+                "rowGap": ROW_GAP,
+                "extra": 40 + 50,
+                "panels": names,
+                "ownScale": names.index(grid.own_scale) if grid.own_scale in names else None,
+            }
+        }
     return go.Figure({"data": traces, "layout": {**theme, **layout}})
