@@ -40,7 +40,7 @@ def register_chart(
     store: DataStore,
     chart: str,
     cache: Cache | None,
-    known: inputs.Known,
+    known: inputs.Choices,
 ) -> None:
     """The two callbacks of one chart card (string IDs, so one pair per chart)."""
 

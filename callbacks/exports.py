@@ -48,7 +48,7 @@ def selection_for(
     unit_values: Any,
     year_value: Any,
     measure_value: Any,
-    known: inputs.Known,
+    known: inputs.Choices,
 ) -> Selection:
     """The filters as the page applies them: a unit's profile is about that unit only.
 

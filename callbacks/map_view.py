@@ -25,6 +25,7 @@ from dashboard.charts.map_view import (
     web_map_figure,
 )
 from dashboard.datastore import DataStore
+from dashboard.revisions import changed_on, with_change_date
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
 from layouts.map_view import headline_list, profile_links, unit_list
@@ -144,7 +145,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
             texts.title,
             texts.subtitle,
             texts.summary,
-            texts.source_line,
+            with_change_date(texts.source_line, changed_on(store, selection.units)),
             headline_list(headlines),
             profile_links(profile_targets(data, selection)),
             unit_list(unit_rows(data, selection)),

@@ -175,7 +175,7 @@ class DataStore:
     def unit_ids(self) -> tuple[str, ...]:
         return tuple(self.units["unit_id"])
 
-    @property
+    @cached_property
     def financial_years(self) -> tuple[str, ...]:
         """Financial years that have at least one figure, oldest first."""
         years = self.observations["financial_year"].dropna().unique()
