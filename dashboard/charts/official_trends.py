@@ -380,7 +380,9 @@ def _chart(
     )
     shared = "" if len(panels) == 1 else "; areas share both axes; pick one area for every edition"
     if not national_in_panels and len(panels) > 1:
-        shared = "; each area on its own scale (compare areas on the rate)"
+        # The areas' panels share one y axis; the national total would flatten them, so its
+        # panel has a scale of its own (dashboard/figures/area_trend.py).
+        shared = f"; areas share one scale, {national_name} has its own (compare areas on the rate)"
     return ChartResult(
         chart=chart,
         title=title,
