@@ -142,17 +142,18 @@ REST_PT = 12  # the rows a slide leaves out, named under the picture
 
 
 def slide_title(result: ChartResult, page: SlidePage | None = None) -> str:
-    """The chart's title, with '(2 of 3)' on a chart spread over several slides."""
-    if page is None or page.count == 1:
-        return result.title
-    return f"{result.title} ({page.number} of {page.count})"
+    """The chart's title on every slide it takes (the subtitle says which part each shows:
+    a counter here would wrap long titles onto a second line and take the chart's room)."""
+    return result.title
 
 
 def slide_subtitle(result: ChartResult, page: SlidePage | None = None) -> str:
-    """The chart's subtitle and, on a slide showing part of it, which part."""
+    """The chart's subtitle and, on a slide showing part of it, which part ('slide 2 of 5:
+    panels 5-8 of 20: ...')."""
     if page is None or not page.part:
         return result.subtitle
-    return f"{result.subtitle} · {page.part}"
+    counter = f"slide {page.number} of {page.count}: " if page.count > 1 else ""
+    return f"{result.subtitle} · {counter}{page.part}"
 
 
 # What a page of a split chart may add to the words, for the first estimate of the room left.
@@ -203,9 +204,13 @@ SLIDE_PX_AT_1280 = 1280 / (SLIDE_WIDTH / 914400)  # px per slide inch when shown
 
 def chart_pages(result: ChartResult) -> list[SlidePage]:
     """The slides a chart takes: one, or one per page of panels or rows (see slide_pages)."""
-    layout = chart_slide_layout(result, PAGE_WORDS)
-    _, height = slide_picture_size(layout)
-    return slide_pages(result, height - SLIDE_AXIS_ROOM, SLIDE_FONT_PX)
+    _, height = slide_picture_size(chart_slide_layout(result, PAGE_WORDS))
+    pages = slide_pages(result, height - SLIDE_AXIS_ROOM, SLIDE_FONT_PX)
+    # The first cut assumed long words; with the words it really has, more rows may fit.
+    _, room = slide_picture_size(chart_slide_layout(result, pages[0]))
+    if len(pages) == 1 and pages[0].rest and room > height:
+        pages = slide_pages(result, room - SLIDE_AXIS_ROOM, SLIDE_FONT_PX)
+    return pages
 
 
 def slide_job(result: ChartResult, page: SlidePage | None = None) -> RenderJob:

@@ -22,10 +22,14 @@ FOCUS_COLOUR = PALETTE[1]
 OTHER_COLOUR = PALETTE[0]
 NATIONAL_COLOUR = PALETTE[6]
 ROW_HEIGHT = 24
-PANEL_GAP = 90  # pixels between panels: the axis numbers and the next panel's heading
-TOP_MARGIN = 90  # the legend and the first panel's heading
+PANEL_GAP = 112  # pixels between panels: the axis numbers, the next panel's heading and the
+# label of its national line
+TOP_MARGIN = 112  # the legend, the first panel's heading and the label of its national line
 TOP_MARGIN_NO_LEGEND = 45
 BOTTOM_MARGIN = 40
+# A panel with a national line lifts its heading by this much (px), so the line's label has a
+# line of its own between heading and plot; it stays clear when an export enlarges the type.
+NATIONAL_LABEL_ROOM = 26
 
 
 def stacked_panels(
@@ -129,6 +133,10 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
         row_height=ROW_HEIGHT,
     )
     shown_legend: set[str] = set()
+    headings = list(figure.layout.annotations[: len(panels)])
+    for heading, panel in zip(headings, panels, strict=True):
+        if not panel["lines"].empty:
+            heading.yshift = NATIONAL_LABEL_ROOM
     for number, panel in enumerate(panels, start=1):
         dots = panel["dots"]
         for is_focus, name, colour, symbol, size in (

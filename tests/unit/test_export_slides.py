@@ -157,8 +157,9 @@ def test_a_tall_chart_takes_a_slide_per_page_and_every_panel_is_named(real_store
             continue
         split += 1
         for page in pages:
-            title = export.slide_title(result, page)
-            assert sum(face.startswith(title) for face in faces) == 1, title
+            subtitle = export.slide_subtitle(result, page)
+            assert f"slide {page.number} of {len(pages)}" in subtitle
+            assert sum(subtitle in face for face in faces) == 1, subtitle
         panels = {name for page in panel_pages(result.figure, 1) for name in page.panels}
         named = "\n".join(faces)
         missing = [name for name in panels if name not in named]
