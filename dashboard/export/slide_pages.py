@@ -116,6 +116,27 @@ def _capped(figure: go.Figure, plot_px: float, font_px: float) -> tuple[go.Figur
     return capped, part, _rest_text(names)
 
 
+def _without_headings(figure: go.Figure) -> tuple[go.Figure, list[str]]:
+    """A one-panel page without its panel heading, and the heading's further lines.
+
+    On a slide of one panel the subtitle names the panel; the heading drawn above the plot
+    would sit in the picture's thin top margin and be cut off. A note under the heading (a
+    national total not drawn) moves to the words under the picture.
+    """
+    notes: list[str] = []
+    kept = []
+    for note in figure.layout.annotations:
+        is_heading = note.xref == "paper" and note.yref == "paper" and note.yanchor == "bottom"
+        if is_heading and note.text:
+            lines = str(note.text).split("<br>")[1:]
+            notes.extend(f"{_plain(line).rstrip('.')}." for line in lines if _plain(line))
+            continue
+        kept.append(note)
+    moved = go.Figure(figure)
+    moved.layout.annotations = kept
+    return moved, notes
+
+
 def slide_pages(result: ChartResult, plot_px: float, font_px: float) -> list[SlidePage]:
     """The slides a chart takes (see the module docstring); `plot_px` is the picture's height
     for the plot and `font_px` the slide's type, both in layout px."""
@@ -139,7 +160,9 @@ def slide_pages(result: ChartResult, plot_px: float, font_px: float) -> list[Sli
         page_figure.update_layout(height=NATURAL_MARGINS + SLIDE_PANEL_ROW_PX * per_page)
         rest = ""
         if not grid:
+            page_figure, notes = _without_headings(page_figure)
             page_figure, part_rows, rest = _capped(page_figure, plot_px, font_px)
+            rest = " ".join([*notes, rest]).strip()
             if part_rows:
                 page_figure.update_layout(height=None)
         span = f"panel {first}" if first == last else f"panels {first}-{last}"
