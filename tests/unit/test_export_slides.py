@@ -196,7 +196,9 @@ def test_a_long_ranking_shows_its_top_rows_and_names_the_rest_on_the_slide(real_
         assert result.source_line in face
         assert result.caveats[0][:60] in face
         if page.rest:
-            assert "Not drawn here" in face and page.rest in face
+            assert page.rest in face
+        if " rows, " in page.part:
+            assert "Not drawn here" in face
     # The unit the comparison is about is never among the rows left out.
     assert all("Northumbria" not in page.rest for page in capped)
 
