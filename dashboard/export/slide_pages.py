@@ -28,6 +28,7 @@ from dashboard.figures.row_cap import category_rows, labels_on_rows, top_rows
 SLIDE_PANEL_ROW_PX = 150  # layout px of one row of small multiples on a slide
 LINE_PITCH = 1.2  # a label line's height, in units of the slide's type
 ROW_GAP = 0.5  # room between two rows' labels, in units of the slide's type
+LEGEND_LINES = 2.5  # a legend under the plot, in lines of the slide's type
 REST_CHARS = 230  # at most this much of the list of rows not drawn (about two lines)
 TAG = re.compile(r"<[^>]+>")
 
@@ -103,11 +104,19 @@ def _capped(figure: go.Figure, plot_px: float, font_px: float) -> tuple[go.Figur
     if found is None:
         return figure, "", ""
     order, lines = found
-    fit = rows_per_slide(plot_px, font_px, lines)
+    shows_legend = figure.layout.showlegend is not False and any(
+        trace.showlegend is not False and trace.name for trace in figure.data
+    )
+    fit = rows_per_slide(plot_px - (LEGEND_LINES * font_px if shows_legend else 0), font_px, lines)
     if len(order) <= fit:
         return figure, "", ""
     capped, left_out = top_rows(figure, fit)
     capped = labels_on_rows(capped)
+    # Every kept row is labelled: plotly would skip category labels it finds too close.
+    key = next(k for k in capped.layout.to_plotly_json() if k.startswith("yaxis"))
+    axis = capped.layout[key]
+    if axis.tickvals is None and axis.categoryarray is not None:
+        axis.update(tickmode="array", tickvals=list(axis.categoryarray))
     capped.update_layout(height=None)  # laid out on the picture: the rows were chosen to fit it
     kept = set(category_rows(capped)[0])
     labels = _row_labels(figure, order)
@@ -158,7 +167,7 @@ def slide_pages(result: ChartResult, plot_px: float, font_px: float) -> list[Sli
         last = first + shown - 1
         page_figure = go.Figure(page.figure)
         page_figure.update_layout(height=NATURAL_MARGINS + SLIDE_PANEL_ROW_PX * per_page)
-        rest = ""
+        rest = part_rows = ""
         if not grid:
             page_figure, notes = _without_headings(page_figure)
             page_figure, part_rows, rest = _capped(page_figure, plot_px, font_px)
@@ -169,7 +178,7 @@ def slide_pages(result: ChartResult, plot_px: float, font_px: float) -> list[Sli
         part = f"{span} of {total}"
         if page.panels:
             part += ": " + ", ".join(page.panels)
-        if rest:
+        if not grid and part_rows:
             part += f" ({part_rows})"
         slides.append(SlidePage(page_figure, part, rest, number, len(pages)))
         first = last + 1
