@@ -26,8 +26,8 @@ from dashboard.figures.panels import panel_pages, panel_rows
 from dashboard.figures.row_cap import category_rows, labels_on_rows, top_rows
 
 SLIDE_PANEL_ROW_PX = 150  # layout px of one row of small multiples on a slide
-LINE_PITCH = 1.2  # a label line's height, in units of the slide's type
-ROW_GAP = 0.5  # room between two rows' labels, in units of the slide's type
+LINE_PITCH = 1.4  # a label line's height, in units of the slide's type
+ROW_GAP = 0.8  # room between two rows' labels, in units of the slide's type
 LEGEND_LINES = 2.5  # a legend under the plot, in lines of the slide's type
 REST_CHARS = 230  # at most this much of the list of rows not drawn (about two lines)
 TAG = re.compile(r"<[^>]+>")
@@ -65,7 +65,7 @@ def _is_grid(figure: go.Figure) -> bool:
 
 def rows_per_slide(plot_px: float, font_px: float, lines: int = 1) -> int:
     """Category rows of `lines`-line labels that a slide picture `plot_px` high holds."""
-    return max(3, int(plot_px // (font_px * (lines * LINE_PITCH + ROW_GAP))))
+    return max(2, int(plot_px // (font_px * (lines * LINE_PITCH + ROW_GAP))))
 
 
 def panel_rows_per_slide(plot_px: float) -> int:
