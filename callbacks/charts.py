@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from dash import Dash, Input, Output, State
 from flask_caching import Cache
 
@@ -16,15 +17,24 @@ from layouts.chart_card import data_table
 
 
 def chart_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[Any, ...]:
-    """Figure (as a plain dict), table, summary, subtitle and source line of one chart card.
+    """Figure (as a plain dict), table rows and caption, summary, subtitle and source line of
+    one chart card.
 
     Why a dict: a cached go.Figure is re-validated when unpickled, which costs more than
-    building the chart again; the dict is what Dash sends anyway.
+    building the chart again; the dict is what Dash sends anyway. Why rows and not the table's
+    components: the table is shown on request only, and building its cells was a third of a
+    chart's first answer (`table_of` builds them when the table is shown).
     """
     result = build_chart(chart, store, selection)
-    table = data_table(result.table, f"{result.title}: {result.subtitle}")
     figure = result.figure.to_plotly_json()
+    table = (result.table, f"{result.title}: {result.subtitle}")
     return figure, table, result.summary, result.subtitle, result.source_line
+
+
+def table_of(rows_and_caption: tuple[pd.DataFrame, str]) -> Any:
+    """The table alternative of a chart card, from what `chart_outputs` keeps."""
+    rows, caption = rows_and_caption
+    return data_table(rows, caption)
 
 
 def register(app: Dash, store: DataStore, cache: Cache | None = None) -> None:
@@ -40,7 +50,7 @@ def register_chart(
     store: DataStore,
     chart: str,
     cache: Cache | None,
-    known: inputs.Known,
+    known: inputs.Choices,
 ) -> None:
     """The two callbacks of one chart card (string IDs, so one pair per chart)."""
 
@@ -68,7 +78,7 @@ def register_chart(
     def fill_chart(unit_values, year_value, measure_value, _graph_id, view):
         figure, table, *words = outputs(unit_values, year_value, measure_value)
         shown = inputs.choice(view, ("chart", "table"), "chart") == "table"
-        return figure, table if shown else None, *words
+        return figure, table_of(table) if shown else None, *words
 
     @app.callback(
         Output(ids.chart_graph_box(chart), "hidden"),
@@ -83,4 +93,4 @@ def register_chart(
     def switch_chart_and_table(view, unit_values, year_value, measure_value):
         if inputs.choice(view, ("chart", "table"), "chart") != "table":
             return False, True, None
-        return True, False, outputs(unit_values, year_value, measure_value)[1]
+        return True, False, table_of(outputs(unit_values, year_value, measure_value)[1])

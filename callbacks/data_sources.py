@@ -6,12 +6,26 @@ from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard import catalogue, ids, inputs
 from dashboard.datastore import DataStore
+from layouts.data_sources import sources_list
 
 CSV_FILENAME = "vru-figures.csv"
 
 
 def register(app: Dash, store: DataStore) -> None:
     known = inputs.known_for(store)
+
+    @app.callback(
+        Output(ids.DATA_SOURCES_CONTAINER, "children"),
+        Input(ids.DATA_SOURCES_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def list_sources(n_clicks):
+        """The sources table, built when asked for (the page opens without it). The button
+        stays, so keyboard focus is not lost when the list appears."""
+        if not inputs.clicks(n_clicks):
+            return no_update
+        rows = catalogue.source_rows(store.sources, store.observations).to_dict("records")
+        return sources_list(rows)
 
     @app.callback(
         Output(ids.DATA_OBSERVATIONS_TABLE, "rowData"),
@@ -22,9 +36,9 @@ def register(app: Dash, store: DataStore) -> None:
     def fill_grid(unit_values, year_value):
         selection, _ = inputs.selection(unit_values, year_value, None, known)
         units, year = selection.units, selection.year
-        rows = catalogue.observation_rows(store.observations, store.sources, units=units, year=year)
-        sentence = catalogue.count_sentence(len(rows), len(store.observations), units, year)
-        return catalogue.grid_records(rows), sentence
+        records, count = catalogue.grid_for(store, units=units, year=year)
+        sentence = catalogue.count_sentence(count, len(store.observations), units, year)
+        return records, sentence
 
     @app.callback(
         Output(ids.DATA_CSV_DOWNLOAD, "data"),

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
 from dashboard import export, ids, inputs
@@ -48,7 +48,7 @@ def selection_for(
     unit_values: Any,
     year_value: Any,
     measure_value: Any,
-    known: inputs.Known,
+    known: inputs.Choices,
 ) -> Selection:
     """The filters as the page applies them: a unit's profile is about that unit only.
 
@@ -193,14 +193,9 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None, contact: s
 
         # The browser writes to the clipboard; the code also stays visible in the status line for
         # anyone whose browser refuses.
+        # (dashboard/assets/clientside.js: one definition, not one <script> per chart)
         app.clientside_callback(
-            """
-            function (snippet) {
-                if (snippet && navigator.clipboard) {
-                    navigator.clipboard.writeText(snippet).catch(function () {});
-                }
-            }
-            """,
+            ClientsideFunction(namespace="vru", function_name="copySnippet"),
             Input(ids.export_embed_store(chart), "data"),
             prevent_initial_call=True,
         )

@@ -25,7 +25,9 @@ from dashboard.charts.map_view import (
     web_map_figure,
 )
 from dashboard.datastore import DataStore
+from dashboard.revisions import changed_on, with_change_date
 from dashboard.selection import Selection
+from dashboard.store.live import LiveStore
 from layouts.chart_card import data_table
 from layouts.map_view import headline_list, profile_links, unit_list
 
@@ -98,7 +100,10 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
         key = data_fingerprint(store)
         if key not in prepared:
             prepared.clear()
-            prepared[key] = (prepare_map_data(store), published_totals(store))
+            # The request's own snapshot, not the live view of the store: the map's frames are
+            # worked out later, on first use, and must come from the version in the key.
+            snapshot = store.current() if isinstance(store, LiveStore) else store
+            prepared[key] = (prepare_map_data(snapshot), published_totals(snapshot))
         return prepared[key]
 
     current()
@@ -144,7 +149,7 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
             texts.title,
             texts.subtitle,
             texts.summary,
-            texts.source_line,
+            with_change_date(texts.source_line, changed_on(store, selection.units)),
             headline_list(headlines),
             profile_links(profile_targets(data, selection)),
             unit_list(unit_rows(data, selection)),

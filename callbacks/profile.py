@@ -152,7 +152,7 @@ def profile_figure_outputs(result: ChartResult) -> tuple[Any, bool]:
     return {}, True
 
 
-def register_profile_chart(app: Dash, store: DataStore, chart: str, known: inputs.Known) -> None:
+def register_profile_chart(app: Dash, store: DataStore, chart: str, known: inputs.Choices) -> None:
     """Callbacks of one profile chart card (string IDs, so one set per chart)."""
 
     def words_and_table(pathname, year_value) -> tuple:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from dash import Dash, Input, Output, html
 
@@ -12,6 +13,7 @@ from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
 from dashboard.revisions import last_updated, revision_entries
+from dashboard.store.live import LiveStore
 from layouts.accessibility import accessibility_page
 from layouts.compare import compare_page
 from layouts.data_sources import data_page, methods_page
@@ -28,19 +30,29 @@ UNIT_PREFIX = "/unit/"
 
 
 def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], html.Div]]:
-    """Path -> function building that view (called per request; layouts are cheap)."""
-    # Counted once per store: the data and methods pages quote them as plain data.
-    sources = catalogue.source_rows(store.sources, store.observations).to_dict("records")
-    counts = catalogue.method_counts(store.observations, store.sources, store.units)
-    total = len(store.observations)
-    entries = revision_entries(
-        store.revisions, store.releases, store.changes, store.units, store.metrics
+    """Path -> function building that view (called per request; layouts are cheap).
+
+    What a page quotes from the data (the sources and counts of /data and /methods, the
+    revisions log) is worked out the first time that page is asked for, then kept with these
+    pages (one data version): after a release, opening the map no longer waits for the counts
+    of every other page.
+    """
+    sources = cache(
+        lambda: catalogue.source_rows(store.sources, store.observations).to_dict("records")
     )
-    quality = quality_sections(
-        rules.RULES,
-        store.revisions.to_dict("records"),
-        last_updated(store.revisions),
-        contact,
+    counts = cache(lambda: catalogue.method_counts(store.observations, store.sources, store.units))
+    entries = cache(
+        lambda: revision_entries(
+            store.revisions, store.releases, store.changes, store.units, store.metrics
+        )
+    )
+    quality = cache(
+        lambda: quality_sections(
+            rules.RULES,
+            store.revisions.to_dict("records"),
+            last_updated(store.revisions),
+            contact,
+        )
     )
     return {
         "/": map_page,
@@ -48,10 +60,10 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
         "/investment": lambda: investment_page(charts_for_view("investment")),
         "/compare": lambda: compare_page(charts_for_view("compare")),
         "/units": units_page,
-        "/data": lambda: data_page(total, sources),
-        "/methods": lambda: methods_page(counts, quality),
+        "/data": lambda: data_page(len(store.observations), sources()),
+        "/methods": lambda: methods_page(counts(), quality()),
         "/accessibility": lambda: accessibility_page(contact),
-        "/revisions": lambda: revisions_page(entries, last_updated(store.revisions)),
+        "/revisions": lambda: revisions_page(entries(), last_updated(store.revisions)),
     }
 
 
@@ -63,7 +75,10 @@ def register(app: Dash, store: DataStore, contact: str = "") -> None:
         key = data_fingerprint(store)
         if key not in built:
             built.clear()
-            built[key] = view_pages(store, contact)
+            # The request's own snapshot: the pages' figures are worked out on first use and
+            # must come from the version in the key.
+            snapshot = store.current() if isinstance(store, LiveStore) else store
+            built[key] = view_pages(snapshot, contact)
         return built[key]
 
     units = store.units.set_index("unit_id", drop=False)

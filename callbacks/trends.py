@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dash import Dash, Input, Output, html
+from dash import ClientsideFunction, Dash, Input, Output, html
 
 from dashboard import ids, inputs
 from dashboard.charts import charts_for_view
@@ -13,13 +13,11 @@ from dashboard.charts.official_trends import TREND_NOTES as NOTES
 from dashboard.datastore import DataStore
 from layouts.trends import TOPICS, topic_cards
 
-# Plotly ignores a figure's own height inside a responsive graph; the box must have it instead.
-FIT_HEIGHT_JS = """
-function (figure) {
-    var height = figure && figure.layout && figure.layout.height;
-    return {height: (height || 480) + "px"};
-}
-"""
+# Plotly ignores a figure's own height inside a responsive graph; the box must have it instead
+# (dashboard/assets/clientside.js: defined once there, not one <script> per chart).
+FIT_HEIGHT = ClientsideFunction(namespace="vru", function_name="fitHeight")
+# Four panels to a row become two on a phone (the figure says how, in layout.meta).
+NARROW_PANELS = ClientsideFunction(namespace="vru", function_name="narrowPanels")
 
 
 def notes_list(notes: Iterable[str], heading: str = "Notes and figures not drawn") -> list:
@@ -31,12 +29,19 @@ def notes_list(notes: Iterable[str], heading: str = "Notes and figures not drawn
 
 
 def register_fitted_heights(app: Dash, charts: Iterable[str]) -> None:
-    """Give each chart's graph box the height its figure asks for (tall small multiples)."""
+    """Give each chart's graph box the height its figure asks for (tall small multiples), and
+    lay small multiples out two to a row on a phone."""
     for chart in charts:
         app.clientside_callback(
-            FIT_HEIGHT_JS,
+            FIT_HEIGHT,
             Output(ids.chart_graph(chart), "style"),
             Input(ids.chart_graph(chart), "figure"),
+        )
+        app.clientside_callback(
+            NARROW_PANELS,
+            Output(ids.chart_graph(chart), "figure", allow_duplicate=True),
+            Input(ids.chart_graph(chart), "figure"),
+            prevent_initial_call=True,
         )
 
 

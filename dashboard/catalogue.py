@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from dashboard.datastore import DataStore
 from dashboard.export import neutralise_cell
 from dashboard.formatting import QUALIFIER_WORDS
 from dashboard.transforms import observations_for
@@ -135,6 +136,28 @@ def grid_records(rows: pd.DataFrame) -> list[dict[str, object]]:
         record["value"] = None if _missing(row.value) else float(row.value)
         records.append(record)
     return records
+
+
+def grid_for(
+    store: DataStore, *, units: Sequence[str] = (), year: str | None = None
+) -> tuple[list[dict[str, object]], int]:
+    """`grid_records(observation_rows(...))` for the filters, and how many rows that is.
+
+    Every figure's record is written once per data version (kept with the store) and the
+    filters only pick which, in the table's order: a record depends on its own row alone, and
+    the order (by unit, measure, period and id, ids unique) is the same for any subset. So the
+    first answer after a release costs one pass over the table, not one per filter.
+    """
+
+    def every_record() -> tuple[list[str], dict[str, dict[str, object]]]:
+        rows = observation_rows(store.observations, store.sources)
+        records = grid_records(rows)
+        return list(rows["obs_id"]), {str(r["obs_id"]): r for r in records}
+
+    order, by_id = store.derived(("grid_records",), every_record)
+    chosen = set(observations_for(store.observations, units=units, year=year)["obs_id"])
+    records = [by_id[obs_id] for obs_id in order if obs_id in chosen]
+    return records, len(records)
 
 
 def rows_in_order(rows: pd.DataFrame, obs_ids: Sequence[str] | None) -> pd.DataFrame:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ from dashboard.geography import load_boundaries
 from dashboard.revisions import RevisionsError, load_revisions
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 OFFICIAL_GAP_COLUMNS = ("unit_id", "metric_id", "series", "period_label", "reason")
 
 
@@ -171,11 +173,25 @@ class DataStore:
             digest.update(frame.to_csv(index=False).encode("utf-8"))
         return digest.hexdigest()[:12]
 
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A value worked out from this data the first time it is asked for, then kept with it.
+
+        Why here: a DataStore is one data version (the store makes a new one for every
+        release), so what is kept can never outlive its data, and views that need the same
+        frame (the investment charts, the map, the headlines) share one computation instead of
+        each repeating it on a release's first answers. Two threads asking at once may both
+        compute; the values are equal, and either is kept.
+        """
+        memo = self.__dict__.setdefault("_derived", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     @property
     def unit_ids(self) -> tuple[str, ...]:
         return tuple(self.units["unit_id"])
 
-    @property
+    @cached_property
     def financial_years(self) -> tuple[str, ...]:
         """Financial years that have at least one figure, oldest first."""
         years = self.observations["financial_year"].dropna().unique()

@@ -129,6 +129,8 @@ DATA_OBSERVATIONS_TABLE = "data-observations-table"
 DATA_CSV_BUTTON = "data-csv-button"
 DATA_CSV_DOWNLOAD = "data-csv-download"
 DATA_SOURCES_TABLE = "data-sources-table"
+DATA_SOURCES_BUTTON = "data-sources-button"
+DATA_SOURCES_CONTAINER = "data-sources-container"
 
 
 # Exports and embeds: each chart card's download menu and embed code, the view's slide deck,

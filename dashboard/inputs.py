@@ -21,7 +21,7 @@ from dashboard.selection import MEASURE_KEY, UNIT_KEY, YEAR_KEY, Selection
 
 MAX_TEXT = 2_000  # characters of a path, query, address or id kept; the rest is not read
 MAX_SHOWN = 40  # characters of a bad value repeated back in a notice
-_YEAR = re.compile(r"^(\d{4})[-/](\d{2})$")
+_YEAR = re.compile(r"^(\d{4})[-/](\d{2})$", re.ASCII)
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
 
 
@@ -209,7 +209,7 @@ def store_data(raw: Any) -> dict[str, Any] | None:
 
 
 def selection(
-    unit_values: Any, year_value: Any, measure_value: Any, known: Known
+    unit_values: Any, year_value: Any, measure_value: Any, known: Choices
 ) -> tuple[Selection, list[str]]:
     """The filter widgets' values as a Selection, with a notice for each value left out."""
     chosen, unit_notices = units(unit_values, known.units)
@@ -221,7 +221,7 @@ def selection(
     )
 
 
-def query_selection(raw: Any, known: Known) -> tuple[Selection, list[str]]:
+def query_selection(raw: Any, known: Choices) -> tuple[Selection, list[str]]:
     """The Selection a URL query names, whatever arrived: unknown values fall back with notices.
 
     Only the first value of `year` and `measure` counts; the query is read up to MAX_TEXT
@@ -239,12 +239,32 @@ def query_selection(raw: Any, known: Known) -> tuple[Selection, list[str]]:
     )
 
 
-def known_for(store: DataStore) -> Known:
+class LiveKnown:
+    """What the store's current data lets a user choose, read at each use.
+
+    Callbacks are registered once but the store follows new releases (dashboard/store/live.py):
+    a unit or year that a release adds must be accepted without a restart, and one that a
+    withdrawal removes refused. The data's years are worked out once per snapshot."""
+
+    measures: tuple[str, ...] = MEASURE_IDS
+    default_measure: str | None = DEFAULT_MEASURE
+    charts: frozenset[str] = frozenset(CHARTS)
+
+    def __init__(self, store: DataStore) -> None:
+        self._store = store
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(self._store.unit_ids)
+
+    @property
+    def years(self) -> tuple[str, ...]:
+        return tuple(self._store.programme_years)
+
+
+Choices = Known | LiveKnown
+
+
+def known_for(store: DataStore) -> LiveKnown:
     """What the data in `store` and the chart catalogue let a user choose."""
-    return Known(
-        units=tuple(store.unit_ids),
-        years=tuple(store.programme_years),
-        measures=MEASURE_IDS,
-        default_measure=DEFAULT_MEASURE,
-        charts=frozenset(CHARTS),
-    )
+    return LiveKnown(store)

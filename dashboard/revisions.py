@@ -7,8 +7,10 @@ also the 'data last updated' date in every page's footer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -52,8 +54,38 @@ def last_updated(revisions: pd.DataFrame) -> str | None:
     """'2 December 2026': the date of the newest change, for the footer."""
     if revisions.empty:
         return None
-    stamp = pd.Timestamp(revisions["date"].max())
+    return _long(pd.Timestamp(revisions["date"].max()))
+
+
+def _long(stamp: pd.Timestamp) -> str:
     return f"{stamp.day} {stamp:%B %Y}"
+
+
+def changed_on(store: Any, unit_ids: Iterable[str]) -> str | None:
+    """'3 December 2026': when the figures of these units last changed, for a chart's source
+    line. The bundled data counts from the newest note of the log; a later release counts for
+    the units whose figures it added, corrected or withdrew (published or withdrawn date)."""
+    revisions = store.revisions
+    if revisions.empty:
+        return None
+    notes = revisions.loc[~revisions["change"].astype(str).str.match(RELEASE_ENTRY)]
+    dates = [pd.Timestamp(d) for d in notes["date"]]
+    changes, releases = store.changes, store.releases
+    units = set(unit_ids) or set(changes["unit_id"])  # none named: every unit's figures
+    if len(changes) and len(releases):
+        touched = set(changes.loc[changes["unit_id"].isin(units), "release_id"])
+        for r in releases.loc[releases["release_id"].isin(touched)].to_dict("records"):
+            for column in ("published_at", "withdrawn_at"):
+                if not pd.isna(r[column]):
+                    dates.append(pd.Timestamp(r[column]).tz_localize(None).normalize())
+    return _long(max(dates)) if dates else None
+
+
+def with_change_date(source_line: str, date: str | None) -> str:
+    """The source line with when its figures last changed (the Revisions page says how)."""
+    if not date or "Source: no figures" in source_line:
+        return source_line
+    return f"{source_line.rstrip()} Figures last changed {date}."
 
 
 # ---------------------------------------------------------------------------------------------

@@ -123,15 +123,13 @@ def is_part_area(geography: object) -> bool:
 
 
 def part_area_mask(frame: pd.DataFrame) -> pd.Series:
-    """`is_part_area` for every row (national rows are never 'part' of a unit)."""
-    return pd.Series(
-        [
-            unit != "national" and is_part_area(geo)
-            for unit, geo in zip(frame["unit_id"], frame["geography"], strict=True)
-        ],
-        index=frame.index,
-        dtype=bool,
-    )
+    """`is_part_area` for every row (national rows are never 'part' of a unit).
+
+    The rule is asked once per distinct geography, not once per row: views call this on the
+    whole table, and a release's first answers wait for it."""
+    geography = frame["geography"]
+    parts = [g for g in pd.unique(geography) if is_part_area(g)]
+    return (geography.isin(parts) & frame["unit_id"].ne("national")).astype(bool)
 
 
 def preferred_mask(frame: pd.DataFrame) -> pd.Series:

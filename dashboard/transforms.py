@@ -188,8 +188,9 @@ def _unit_pairs(
     one pair, not several, so a unit is never counted twice for one stretch of time.
     """
     best: dict[tuple[str, object], tuple[pd.Series, pd.Series]] = {}
+    funding_rows = [f for _, f in funding.iterrows()]  # once, not once per reach figure
     for _, r in reach.iterrows():
-        matches = [f for _, f in funding.iterrows() if same_period(f, r)]
+        matches = [f for f in funding_rows if same_period(f, r)]
         if not matches:
             continue
         f = min(matches, key=lambda row: _preference(row, funding_metrics))
@@ -431,11 +432,17 @@ def _figure_list(rows: pd.DataFrame, with_label: bool) -> str:
     """'£1.6m (2019/20; APCC 2020, p. 20)' for each figure, most recent period first."""
     ordered = rows.sort_values("period_start", ascending=False, na_position="last")
     parts = []
-    for _, row in ordered.iterrows():
-        label = f"{row['metric_label']}: " if with_label else ""
+    for metric_label, value_text, period_label, citation in zip(
+        ordered["metric_label"],
+        ordered["value_text"],
+        ordered["period_label"],
+        ordered["citation"],
+        strict=True,
+    ):
+        label = f"{metric_label}: " if with_label else ""
         # The source's name only: its web address is a link on the profile, not cell text.
-        source = citation_parts(str(row["citation"]))[0]
-        parts.append(f"{label}{row['value_text']} ({row['period_label']}; {source})")
+        source = citation_parts(str(citation))[0]
+        parts.append(f"{label}{value_text} ({period_label}; {source})")
     return "; ".join(parts)
 
 
@@ -465,9 +472,15 @@ def unit_overview(
         metrics=OVERVIEW_FUNDING + reach_metrics,
         year=year,
     )
+    # Grouped once (a mask per unit over the table was most of a release's first answer).
+    figures = figures[
+        ["unit_id", "metric_id", "metric_label", "value_text", "period_label", "citation",
+         "period_start"]
+    ]  # fmt: skip
+    by_unit = dict(tuple(figures.groupby("unit_id", sort=False)))
     rows = []
     for unit in chosen.itertuples(index=False):
-        mine = figures[figures["unit_id"] == unit.unit_id]
+        mine = by_unit.get(unit.unit_id, figures.iloc[:0])
         funding = mine[mine["metric_id"].isin(OVERVIEW_FUNDING)]
         reach = mine[mine["metric_id"].isin(reach_metrics)]
         rows.append(

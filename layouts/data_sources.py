@@ -151,6 +151,11 @@ def open_data_links() -> html.P:
     )
 
 
+def sources_list(rows: Sequence[Mapping[str, object]]) -> html.Div:
+    """The sources table in its scrolling region, for the data page's "List" button."""
+    return scroll_region(sources_table(rows), "Sources")
+
+
 def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
     """Every figure in a grid that follows the unit and year filters, then the sources list."""
     return html.Div(
@@ -194,9 +199,19 @@ def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
                     html.H2("Sources", id="data-sources-heading", className="h4"),
                     html.P(
                         f"{len(sources)} sources. The APCC report is cited by page; every other "
-                        "source by its web address, where the licence is stated when known."
+                        "source by its web address, where the licence is stated when known. "
+                        "Every figure in the grid above names its own source."
                     ),
-                    scroll_region(sources_table(sources), "Sources"),
+                    # The list is put in the page when asked for: its 700-odd elements beside
+                    # the grid's would make the page slow to draw for everyone.
+                    dbc.Button(
+                        f"List the {len(sources)} sources",
+                        id=ids.DATA_SOURCES_BUTTON,
+                        color="secondary",
+                        outline=True,
+                        className="no-print mb-2",
+                    ),
+                    html.Div(id=ids.DATA_SOURCES_CONTAINER, **{"aria-live": "polite"}),
                 ],
                 **{"aria-labelledby": "data-sources-heading"},
             ),

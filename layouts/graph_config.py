@@ -25,6 +25,10 @@ def graph_config(*, scroll_zoom: bool | None = None, toolbar: bool = True) -> di
         "showEditInChartStudio": False,
         "showLink": False,
         "modeBarButtonsToRemove": list(REMOVED_BUTTONS),
+        # Plotly puts eight invisible drag boxes on the corners and ends of every panel's axes
+        # (for stretching one axis with the mouse): 160 elements in twenty small multiples.
+        # Zooming by dragging over the plot and the toolbar's zoom buttons stay.
+        "showAxisDragHandles": False,
     }
     if scroll_zoom is not None:
         config["scrollZoom"] = scroll_zoom

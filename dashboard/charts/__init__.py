@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from dashboard.charts import compare, investment, map_view, official_trends, profile, trends
 from dashboard.charts.base import ChartResult, ChartSpec
 from dashboard.datastore import DataStore
+from dashboard.revisions import changed_on, with_change_date
 from dashboard.selection import Selection
 
 __all__ = ["CHARTS", "ChartResult", "ChartSpec", "UnknownChartError", "build_chart"]
@@ -26,7 +29,11 @@ def build_chart(name: str, store: DataStore, selection: Selection) -> ChartResul
         spec = CHARTS[name]
     except KeyError:
         raise UnknownChartError(name) from None
-    return spec.build(store, selection)
+    result = spec.build(store, selection)
+    units = result.table["unit_id"].dropna() if "unit_id" in result.table else selection.units
+    return dataclasses.replace(
+        result, source_line=with_change_date(result.source_line, changed_on(store, units))
+    )
 
 
 def charts_for_view(view: str) -> list[ChartSpec]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from dashboard import transforms
@@ -72,11 +74,20 @@ def reach_type_for(selection: Selection) -> str:
     return ANY
 
 
-def _chosen_units(store: DataStore, selection: Selection) -> pd.DataFrame:
-    units = store.units
-    if selection.units:
-        units = units[units["unit_id"].isin(selection.units)]
-    return units[["unit_id", "name"]]
+def _chosen_rows(
+    store: DataStore,
+    selection: Selection,
+    key: tuple[object, ...],
+    every_unit: Callable[[], pd.DataFrame],
+) -> pd.DataFrame:
+    """The chosen units' rows of a per-unit frame worked out for every unit once per data
+    version (`every_unit`, kept under `key`), in the store's order of units: the same rows as
+    working it out for the chosen units alone, since each unit's rows depend on its own
+    figures only."""
+    everyone = store.derived(key, every_unit)
+    if not selection.units:
+        return everyone.reset_index(drop=True).copy()
+    return everyone[everyone["unit_id"].isin(selection.units)].reset_index(drop=True).copy()
 
 
 def _short(store: DataStore) -> dict[str, str]:
@@ -87,18 +98,24 @@ def pairs_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     """Every comparable pair for the chosen units (plus the national programme when no unit
     is chosen, as a reference), with words, hover text and citations ready for drawing."""
     reach_type = reach_type_for(selection)
-    pairs = transforms.funding_reach_pairs(
-        store.observations,
-        _chosen_units(store, selection),
-        reach_type=reach_type,
-        year=selection.year,
+    pairs = _chosen_rows(
+        store,
+        selection,
+        ("funding_reach_pairs", reach_type, selection.year),
+        lambda: transforms.funding_reach_pairs(
+            store.observations, store.units, reach_type=reach_type, year=selection.year
+        ),
     )
     if not selection.units:
-        national = transforms.funding_reach_pairs(
-            store.observations,
-            pd.DataFrame({"unit_id": [NATIONAL], "name": ["National programme (all units)"]}),
-            reach_type="all" if reach_type == ANY else reach_type,
-            year=selection.year,
+        national_type = "all" if reach_type == ANY else reach_type
+        national = store.derived(
+            ("funding_reach_pairs", NATIONAL, national_type, selection.year),
+            lambda: transforms.funding_reach_pairs(
+                store.observations,
+                pd.DataFrame({"unit_id": [NATIONAL], "name": ["National programme (all units)"]}),
+                reach_type=national_type,
+                year=selection.year,
+            ),
         )
         pairs = pd.concat([pairs, national], ignore_index=True) if not national.empty else pairs
     return _with_words(pairs, store, reach_type)
@@ -144,11 +161,13 @@ def _with_words(pairs: pd.DataFrame, store: DataStore, reach_type: str) -> pd.Da
 def gaps_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     """Chosen units with no comparable pair, and why (shown in a list under the charts)."""
     reach_type = reach_type_for(selection)
-    per_unit = transforms.funding_per_person_reached(
-        store.observations,
-        _chosen_units(store, selection),
-        reach_type=reach_type,
-        year=selection.year,
+    per_unit = _chosen_rows(
+        store,
+        selection,
+        ("funding_per_person_reached", reach_type, selection.year),
+        lambda: transforms.funding_per_person_reached(
+            store.observations, store.units, reach_type=reach_type, year=selection.year
+        ),
     )
     gaps = per_unit[per_unit["value"].isna()].copy()
     gaps["value_text"] = MISSING_TEXT

@@ -21,7 +21,8 @@ How it is put together, and why:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -200,7 +201,9 @@ def pick_figures(observations: pd.DataFrame, metric_id: str, year: str | None) -
 
 def _what_it_has(mine: pd.DataFrame, people: bool) -> str:
     """'over 32,600 people (universal), 2019/20': a unit's other figures, briefly."""
-    shown = mine[mine["value"].notna()].sort_values("period_end", ascending=False)
+    columns = ["value_text", "reach_type", "geography", "period_label", "period_end"]
+    shown = mine.loc[mine["value"].notna(), [c for c in columns if c in mine.columns]]
+    shown = shown.sort_values("period_end", ascending=False)
     parts = []
     for row in shown.head(2).itertuples(index=False):
         text = str(row.value_text)
@@ -212,6 +215,52 @@ def _what_it_has(mine: pd.DataFrame, people: bool) -> str:
     return "; ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
+def _unit_holdings(
+    observations: pd.DataFrame, metric_ids: Sequence[str], people: bool = False
+) -> dict[str, tuple[str, str]]:
+    """Per unit with rows of these metrics, what it holds whatever the year: ("chart", ""),
+    ("part", why) or ("has", what). Computed once per measure: only the wording of a reason
+    depends on the year (see `_reasons_for_year`)."""
+    rows = observations[observations["metric_id"].isin(list(metric_ids))]
+    holdings = {}
+    for unit_id, mine in rows.groupby("unit_id"):
+        usable = mine[rules.preferred_mask(mine)]
+        if usable.empty:
+            holdings[str(unit_id)] = ("chart", "")
+            continue
+        part = rules.part_area_mask(usable)
+        if part.all():
+            geo = "; ".join(dict.fromkeys(str(g) for g in usable["geography"]))
+            holdings[str(unit_id)] = (
+                "part",
+                f"its figures cover only part of its area ({geo}), so they never colour the "
+                f"whole area: {_what_it_has(usable, people)}",
+            )
+            continue
+        holdings[str(unit_id)] = ("has", _what_it_has(usable, people))
+    return holdings
+
+
+def _reasons_for_year(
+    holdings: Mapping[str, tuple[str, str]], year: str | None, starts: Mapping[str, str]
+) -> dict[str, str]:
+    reasons = {}
+    when = f"for {financial_year_words(year)}" if year else ""
+    for unit_id, (kind, words) in holdings.items():
+        start = starts.get(unit_id)
+        if kind == "chart":
+            reasons[unit_id] = "the source shows it only as a chart, without a number"
+        elif year and start and year < start:
+            reasons[unit_id] = f"the unit began in {financial_year_words(start)}"
+        elif kind == "part":
+            reasons[unit_id] = words
+        else:
+            reasons[unit_id] = f"no figure {when}; it has {words}".replace(
+                "no figure ;", "no figure;"
+            )
+    return reasons
+
+
 def _missing_reasons(
     observations: pd.DataFrame,
     metric_ids: Sequence[str],
@@ -220,31 +269,7 @@ def _missing_reasons(
     people: bool = False,
 ) -> dict[str, str]:
     """Per unit, why nothing is drawn, saying what the unit does have (never just 'no data')."""
-    rows = observations[observations["metric_id"].isin(list(metric_ids))]
-    reasons = {}
-    for unit_id, mine in rows.groupby("unit_id"):
-        unit_id = str(unit_id)
-        usable = mine[rules.preferred_mask(mine)]
-        when = f"for {financial_year_words(year)}" if year else ""
-        if usable.empty:
-            reasons[unit_id] = "the source shows it only as a chart, without a number"
-            continue
-        start = starts.get(unit_id)
-        if year and start and year < start:
-            reasons[unit_id] = f"the unit began in {financial_year_words(start)}"
-            continue
-        part = rules.part_area_mask(usable)
-        if part.all():
-            geo = "; ".join(dict.fromkeys(str(g) for g in usable["geography"]))
-            reasons[unit_id] = (
-                f"its figures cover only part of its area ({geo}), so they never colour the "
-                f"whole area: {_what_it_has(usable, people)}"
-            )
-            continue
-        reasons[unit_id] = f"no figure {when}; it has {_what_it_has(usable, people)}".replace(
-            "no figure ;", "no figure;"
-        )
-    return reasons
+    return _reasons_for_year(_unit_holdings(observations, metric_ids, people), year, starts)
 
 
 def _context_reasons(
@@ -367,24 +392,25 @@ def _simple_unit_frames(
     if measure_id == PEOPLE_REACHED:
         metric_ids = rules.reach_metric_ids(store.metrics)
         candidates = _candidates(store.observations, metric_ids)
+        holdings = _unit_holdings(store.observations, metric_ids, people=True)
         frames = {}
         for year in years:
             in_year = candidates[candidates["financial_year"].eq(year).fillna(False)]
             chosen = rules.largest_reach(in_year, metric_ids)
             counts = in_year["unit_id"].value_counts()
             chosen = chosen.assign(alternatives=chosen["unit_id"].map(counts).astype(int))
-            reasons = _missing_reasons(store.observations, metric_ids, year, starts, people=True)
+            reasons = _reasons_for_year(holdings, year, starts)
             frames[year] = _simple_frame(store.units, chosen, reasons, year, people=True)
         return frames
     metric_id = spec.metric_ids[0]
     ranked = _ranked(
         _candidates(store.observations, (metric_id,), starts if spec.signed_change else None)
     )
+    holdings = _unit_holdings(store.observations, (metric_id,))
+    context = _context_reasons(store.observations, metric_id, starts) if spec.signed_change else {}
     frames = {}
     for year in years:
-        reasons = _missing_reasons(store.observations, (metric_id,), year, starts)
-        if spec.signed_change:
-            reasons |= _context_reasons(store.observations, metric_id, starts)
+        reasons = _reasons_for_year(holdings, year, starts) | context
         frames[year] = _simple_frame(store.units, _choose(ranked, year), reasons, year)
     return frames
 
@@ -622,7 +648,7 @@ def map_texts(
 
 @dataclass(frozen=True)
 class MapData:
-    """Everything the map's callbacks need, computed once per store at start-up.
+    """Everything the map's callbacks need, for one data version (frames on first use).
 
     `unit_frames[(measure_id, year)]` is `unit_values` for every measure and every programme
     year (and None for signed changes, which have no yearly figures). `default_years` gives the
@@ -661,29 +687,92 @@ class MapData:
         )
 
 
-def prepare_map_data(store: DataStore) -> MapData:
-    """Compute every frame the map can show for this store (once, at start-up)."""
-    if store.boundaries is None:
-        raise ValueError("the store was loaded without boundaries (load_store(..., geo_path))")
-    forces = force_table(store.boundaries)
-    coverage = unit_coverage(store.units, forces)
-    years = store.programme_years
-    unit_frames: dict[tuple[str, str | None], pd.DataFrame] = {}
-    defaults: dict[str, str | None] = {}
-    for measure_id in MEASURE_IDS:
+class _MeasureFrames:
+    """Each measure's unit frames (every programme year) and default year, worked out the
+    first time the measure is asked for and then kept with this data version.
+
+    Why lazily: all measures together took seconds after every release, paid by the first map
+    request; a map shows one measure, and a click on the map needs none.
+    """
+
+    def __init__(self, store: DataStore, years: tuple[str, ...]) -> None:
+        self._store = store
+        self._years = years
+        self._done: dict[str, tuple[dict[str | None, pd.DataFrame], str | None]] = {}
+        self._lock = threading.RLock()  # a measure's default may need the first measure's
+
+    def of(self, measure_id: str) -> tuple[dict[str | None, pd.DataFrame], str | None]:
+        found = self._done.get(measure_id)
+        if found is None:
+            if measure_id not in MEASURE_IDS:
+                raise KeyError(measure_id)
+            with self._lock:
+                found = self._done.get(measure_id) or self._work_out(measure_id)
+                self._done[measure_id] = found
+        return found
+
+    def _work_out(self, measure_id: str) -> tuple[dict[str | None, pd.DataFrame], str | None]:
+        store, years = self._store, self._years
         if measure(measure_id).signed_change:
             frames = _simple_unit_frames(store, measure_id, [None])
         elif measure_id == PER_PERSON:
             frames = _per_person_unit_frames(store, years)
         else:
             frames = _simple_unit_frames(store, measure_id, years)
-        for year, units in frames.items():
-            unit_frames[(measure_id, year)] = units
         # A measure with no yearly figure at all shows the grant's year (the first measure).
-        fallback = next(iter(defaults.values()), None) or (years[-1] if years else None)
-        defaults[measure_id] = (
-            None if measure(measure_id).signed_change else _best_year(frames) or fallback
+        first = MEASURE_IDS[0]
+        fallback = (self.of(first)[1] if measure_id != first else None) or (
+            years[-1] if years else None
         )
+        default = None if measure(measure_id).signed_change else _best_year(frames) or fallback
+        return frames, default
+
+    def keys(self) -> list[tuple[str, str | None]]:
+        return [(m, y) for m in MEASURE_IDS for y in self.of(m)[0]]
+
+
+class _UnitFrames(Mapping):
+    """`MapData.unit_frames`: (measure, year) -> frame, each measure worked out on first use."""
+
+    def __init__(self, measures: _MeasureFrames) -> None:
+        self._measures = measures
+
+    def __getitem__(self, key: tuple[str, str | None]) -> pd.DataFrame:
+        measure_id, year = key
+        return self._measures.of(measure_id)[0][year]
+
+    def __iter__(self) -> Iterator[tuple[str, str | None]]:
+        return iter(self._measures.keys())
+
+    def __len__(self) -> int:
+        return len(self._measures.keys())
+
+
+class _DefaultYears(Mapping):
+    """`MapData.default_years`: measure -> the year shown when none is chosen."""
+
+    def __init__(self, measures: _MeasureFrames) -> None:
+        self._measures = measures
+
+    def __getitem__(self, measure_id: str) -> str | None:
+        return self._measures.of(measure_id)[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MEASURE_IDS)
+
+    def __len__(self) -> int:
+        return len(MEASURE_IDS)
+
+
+def prepare_map_data(store: DataStore) -> MapData:
+    """What the map needs for this store; each measure's frames are worked out the first time
+    the measure is shown (then kept as long as this data version is served)."""
+    if store.boundaries is None:
+        raise ValueError("the store was loaded without boundaries (load_store(..., geo_path))")
+    forces = force_table(store.boundaries)
+    coverage = unit_coverage(store.units, forces)
+    years = store.programme_years
+    measures = _MeasureFrames(store, years)
     return MapData(
         geojson=store.boundaries,
         forces=forces,
@@ -692,8 +781,8 @@ def prepare_map_data(store: DataStore) -> MapData:
         years=years,
         colorbar_titles=MappingProxyType({m: colorbar_title_for(store, m) for m in MEASURE_IDS}),
         money=MappingProxyType({m: unit_of_measure_for(store, m) == "gbp" for m in MEASURE_IDS}),
-        unit_frames=MappingProxyType(unit_frames),
-        default_years=MappingProxyType(defaults),
+        unit_frames=_UnitFrames(measures),
+        default_years=_DefaultYears(measures),
     )
 
 

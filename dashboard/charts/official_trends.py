@@ -260,8 +260,18 @@ def _period_order(label: str) -> pd.Timestamp:
 
 def _gap_words(store: DataStore, unit_id: str, metric: str) -> str:
     """Why the publisher gives a unit no figure for some periods ('' when it always does)."""
+    return _gap_words_for(store, (unit_id,), metric)[unit_id]
+
+
+def _gap_words_for(store: DataStore, units: tuple[str, ...], metric: str) -> dict[str, str]:
+    """`_gap_words` of several units, narrowing the table of gaps once rather than per unit."""
     gaps = store.official_gaps
-    mine = gaps[(gaps["unit_id"] == unit_id) & gaps["metric_id"].isin(_gap_metrics(metric))]
+    gaps = gaps[gaps["metric_id"].isin(_gap_metrics(metric)) & gaps["unit_id"].isin(units)]
+    by_unit = dict(tuple(gaps.groupby("unit_id", sort=False)))
+    return {u: _gap_words_of(u, by_unit.get(u, gaps.iloc[:0])) for u in units}
+
+
+def _gap_words_of(unit_id: str, mine: pd.DataFrame) -> str:
     if mine.empty:
         return ""
     if unit_id == "greater_manchester":
@@ -294,8 +304,9 @@ def _summary(
 ) -> str:
     names = short_names(store)
     units = tuple(selection.units) or tuple(store.units["unit_id"])
-    missing = [u for u in units if areas[areas["unit_id"] == u].empty]
-    reasons = {u: _gap_words(store, u, metric) for u in units}
+    present = set(areas["unit_id"])
+    missing = [u for u in units if u not in present]
+    reasons = _gap_words_for(store, units, metric)
     if len(units) == 1:
         unit = units[0]
         mine = _latest(areas[areas["unit_id"] == unit])
@@ -330,11 +341,12 @@ def _summary(
 def _empty_panels(store: DataStore, selection: Selection, areas: pd.DataFrame, metric: str):
     names = short_names(store)
     units = tuple(selection.units) or tuple(store.units["unit_id"])
+    present = set(areas["unit_id"])
     return {
         names[u]: (WALES_NO_DFE if u == "wales" and metric in (PERMANENT, SUSPENSION) else
                    "No official figure")
         for u in units
-        if areas[areas["unit_id"] == u].empty
+        if u not in present
     }  # fmt: skip
 
 
@@ -368,7 +380,9 @@ def _chart(
     )
     shared = "" if len(panels) == 1 else "; areas share both axes; pick one area for every edition"
     if not national_in_panels and len(panels) > 1:
-        shared = "; each area on its own scale (compare areas on the rate)"
+        # The areas' panels share one y axis; the national total would flatten them, so its
+        # panel has a scale of its own (dashboard/figures/area_trend.py).
+        shared = f"; areas share one scale, {national_name} has its own (compare areas on the rate)"
     return ChartResult(
         chart=chart,
         title=title,

@@ -97,9 +97,23 @@ def _page(
                 kept_x.add(_axis_key(anchor, "x"))
         else:
             del layout[key]
+    # Small multiples share one x axis per column, drawn under the column's lowest panel: a
+    # page keeps the x axes its traces use and hangs each under its lowest kept panel.
+    lowest: dict[str, str] = {}
+    for trace in spec.get("data", []):
+        y_key = _axis_key(trace.get("yaxis", "y"), "y")
+        if y_key not in kept_y:
+            continue
+        x_key = _axis_key(trace.get("xaxis", "x"), "x")
+        kept_x.add(x_key)
+        bottom = layout[y_key]["domain"][0]
+        if x_key not in lowest or bottom < layout[_axis_key(lowest[x_key], "y")]["domain"][0]:
+            lowest[x_key] = trace.get("yaxis", "y")
     for key in [k for k in layout if k.startswith("xaxis")]:
         if key not in kept_x:
             del layout[key]
+        elif _axis_key(str(layout[key].get("anchor", "y")), "y") not in kept_y and key in lowest:
+            layout[key] = {**layout[key], "anchor": lowest[key]}
 
     def moved(y: float) -> float | None:
         """A paper position in a kept row, carried to the row's new place (None if dropped)."""

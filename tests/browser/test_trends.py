@@ -97,6 +97,13 @@ def test_all_areas_are_small_multiples_with_greater_manchester_explained(
     expect(summary).to_contain_text("ONS gives no figure for Greater Manchester")
     graph = page.locator(part("chart-figure-graph", "knife-rate-series"))
     expect(graph.locator(".annotation-text", has_text="West Yorkshire")).to_have_count(1)
+    # Twenty panels share one x axis per column and one y axis per row: the page stays under
+    # the 1,500-element budget (2,918 when each panel had axes of its own).
+    expect(graph.locator(".annotation-text", has_text="Avon and Somerset")).to_have_count(1)
+    assert page.evaluate("document.getElementsByTagName('*').length") <= 1500
+    assert graph.locator("clipPath.axesclip").count() < 60
+    # the other topics' charts are not drawn until their topic is opened
+    expect(page.locator(part("chart-figure-graph", "knife-offences-series"))).to_have_count(0)
     assert console_errors == []
 
 
@@ -144,4 +151,33 @@ def test_filtering_to_one_unit_narrows_the_reported_charts(page: Page, live_serv
     notes = page.locator(part("trends-notes-container", "funding-by-year"))
     expect(notes).to_contain_text("multi-year total", timeout=WAIT)
     expect(notes).not_to_contain_text("London")
+    assert console_errors == []
+
+
+def test_small_multiples_are_two_to_a_row_on_a_phone(page: Page, live_server, console_errors):
+    page.set_viewport_size({"width": 390, "height": 800})
+    _open(page, f"{live_server.url}/trends")
+    graph = page.locator(part("chart-figure-graph", "knife-rate-series"))
+
+    def name_box(name: str) -> dict:
+        label = graph.locator(".annotation-text", has_text=name)
+        expect(label).to_have_count(1, timeout=WAIT)
+        return label.bounding_box()
+
+    # Cleveland, the third area, starts the second row under Avon and Somerset.
+    expect(graph.locator(".annotation-text", has_text="Cleveland")).to_have_count(1, timeout=WAIT)
+    page.wait_for_function(
+        """() => {
+            const names = [...document.querySelectorAll('.annotation-text')];
+            const box = (n) => names.find((e) => e.textContent === n).getBoundingClientRect();
+            return box('Cleveland').y > box('Avon and Somerset').y + 50;
+        }""",
+        timeout=WAIT,
+    )
+    first, second, third = (name_box(n) for n in ("Avon and Somerset", "Bedfordshire", "Cleveland"))
+    assert abs(third["x"] - first["x"]) < 2
+    assert second["y"] == first["y"]
+    # the names of one row do not run into each other, and the chart fits the screen
+    assert first["x"] + first["width"] < second["x"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert console_errors == []

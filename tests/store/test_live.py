@@ -12,10 +12,13 @@ import pandas as pd
 from plotly.utils import PlotlyJSONEncoder
 
 from callbacks.routing import view_pages
+from dashboard import inputs
+from dashboard.charts import build_chart
 from dashboard.config import Settings
-from dashboard.datastore import load_store
+from dashboard.datastore import DataStore, load_store
 from dashboard.factory import create_app
 from dashboard.revisions import long_date
+from dashboard.selection import Selection
 from dashboard.store import Store
 from dashboard.store.live import LiveStore
 from tests import synthetic
@@ -129,3 +132,70 @@ def test_the_revisions_page_is_served_from_files_too() -> None:
     assert client.get("/revisions").status_code == 200
     page = text_of(view_pages(files)["/revisions"]())
     assert "Revisions" in page and "Correction note" in page
+
+
+def test_a_release_with_a_new_year_is_offered_and_accepted_without_a_restart(
+    real_data_store: Store, tmp_path: Path
+) -> None:
+    """The year filter lists the data's years: a release bringing a later year must be
+    choosable at once, by the dropdown and by a shared link, in a worker started before it."""
+    live = LiveStore(real_data_store, real_data_store.snapshot(), poll_seconds=0.1)
+    app = create_app(Settings.defaults(), live)
+    client = app.server.test_client()
+    known = inputs.known_for(live)  # what the callbacks hold from registration on
+    newest = max(real_data_store.snapshot().programme_years)
+    start = int(newest[:4]) + 1
+    year = f"{start}-{str(start + 1)[2:]}"
+    with app.server.test_request_context("/"):
+        live.bind()
+        assert year not in known.years
+        _, notices = inputs.query_selection(f"?year={year}", known)
+        assert notices  # no figures for it yet: refused with a notice
+    assert f'"value":"{year}"' not in client.get("/_dash-layout").get_data(as_text=True)
+
+    row = kent_row("synthetic-live-new-year", "77") | {
+        "period_label": year.replace("-", "/"),
+        "period_start": f"{start}-04-01",
+        "period_end": f"{start + 1}-03-31",
+        "financial_year": year,
+    }
+    path = tmp_path / "new_year.csv"
+    pd.DataFrame([row]).to_csv(path, index=False)
+    real_data_store.load(path, by="tester", command="test", reason="A new year's survey")
+    time.sleep(0.3)
+
+    with app.server.test_request_context("/"):
+        live.bind()
+        assert year in known.years
+        picked, notices = inputs.query_selection(f"?year={year}", known)
+        assert picked.year == year and notices == []
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    end = layout.index('"id":"filters-year-dropdown"')
+    options = layout[layout.rindex('"options"', 0, end) : end]
+    assert f'"value":"{year}"' in options, options
+
+
+def test_a_charts_source_line_says_when_its_figures_last_changed(
+    real_data_store: Store, tmp_path: Path
+) -> None:
+    """A release for Kent moves the date on Kent's charts only; a withdrawal moves it again."""
+    before = real_data_store.snapshot()
+    kent, other = Selection(("kent",), None), Selection(("northumbria",), None)
+
+    def line(chart: str, snapshot: DataStore, selection: Selection) -> str:
+        return build_chart(chart, snapshot, selection).source_line
+
+    assert "Figures last changed 2 December 2026." in line("unit-reach", before, kent)
+    path = tmp_path / "release.csv"
+    pd.DataFrame([kent_row("synthetic-live-dated", "4321")]).to_csv(path, index=False)
+    release = real_data_store.load(path, by="tester", command="test", reason="A new survey")
+    today = long_date(dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"))
+    after = real_data_store.snapshot()
+    for chart in ("unit-reach", "compare-units", "area-map"):
+        assert f"Figures last changed {today}." in line(chart, after, kent)
+    assert "last changed 2 December 2026." in line("unit-outcomes", after, other)
+    real_data_store.withdraw(release, by="tester", reason="Sent twice")
+    withdrawn = real_data_store.snapshot()
+    assert (
+        f"Figures last changed {today}." in build_chart("unit-reach", withdrawn, kent).source_line
+    )

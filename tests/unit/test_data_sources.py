@@ -12,7 +12,7 @@ from dash import html
 from dashboard import catalogue, ids
 from dashboard.catalogue import GRID_COLUMNS
 from dashboard.export import neutralise_cell
-from layouts.data_sources import data_page, methods_page
+from layouts.data_sources import data_page, methods_page, sources_list
 
 
 def _texts(component: object) -> list[str]:
@@ -215,12 +215,16 @@ def test_data_page_has_one_h1_then_h2s_and_lists_the_sources(real_store):
         ids.DATA_COUNT_TEXT,
         ids.DATA_CSV_BUTTON,
         ids.DATA_CSV_DOWNLOAD,
-        ids.DATA_SOURCES_TABLE,
+        ids.DATA_SOURCES_BUTTON,
+        ids.DATA_SOURCES_CONTAINER,
     ):
         assert component_id in found
     text = " ".join(_texts(page))
     assert f"All {len(real_store.observations)} figures" in text
-    assert "Violence reduction unit evaluation 2019 to 2020" in text
+    # The sources table is built when the button asks for it.
+    listed = sources_list(sources.to_dict("records"))
+    assert ids.DATA_SOURCES_TABLE in {getattr(node, "id", None) for node in _walk(listed)}
+    assert "Violence reduction unit evaluation 2019 to 2020" in " ".join(_texts(listed))
 
 
 def test_methods_page_quotes_counts_from_the_data(real_store):

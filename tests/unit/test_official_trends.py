@@ -176,3 +176,20 @@ def test_the_higher_lines_end_label_sits_above_and_the_lower_ones_below(real_sto
         assert {upper.yanchor, lower.yanchor} == {"top", "bottom"}
     else:
         assert (upper.yanchor, lower.yanchor) == ("bottom", "top"), (upper.text, lower.text)
+
+
+@pytest.mark.parametrize("chart", ["knife-offences-series", "knife-rate-series"])
+def test_the_subtitle_says_how_the_small_multiples_share_their_scale(real_store, chart):
+    """A reader compares panels by eye: the subtitle must say which share a y scale."""
+    result = _build(real_store, chart)
+    layout = result.figure.layout.to_plotly_json()
+    ranges = {
+        tuple(axis["range"]) if axis.get("range") else None
+        for name, axis in layout.items()
+        if name.startswith("yaxis")
+    }
+    if len(ranges) == 1:
+        assert "areas share both axes" in result.subtitle
+    else:  # the areas share one range; the national panel alone has its own
+        assert "areas share one scale, England and Wales has its own" in result.subtitle
+        assert "each area on its own scale" not in result.subtitle
