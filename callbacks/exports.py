@@ -102,11 +102,14 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None, contact: s
         key = selection_key(format_name, chart, selection, data_fingerprint(store))
         return cached(cache, key, draw)
 
-    def slide_pictures(results: Sequence[ChartResult], selection: Selection) -> dict[str, bytes]:
-        """Slide PNGs from the cache where drawn before; the rest in one batch."""
+    def slide_pictures(
+        results: Sequence[ChartResult], selection: Selection
+    ) -> dict[str, list[bytes]]:
+        """Each chart's slide PNGs (one per slide it takes) from the cache where drawn before;
+        the rest in one batch."""
 
         def key(result: ChartResult) -> str:
-            return selection_key("slide", result.chart, selection, data_fingerprint(store))
+            return selection_key("slides", result.chart, selection, data_fingerprint(store))
 
         shown = [result for result in results if export.has_marks(result)]
         pictures = {r.chart: cache.get(key(r)) for r in shown} if cache is not None else {}

@@ -47,6 +47,7 @@ from dashboard.export.images import (
     min_font_for,
     stretch_for,
 )
+from dashboard.export.slide_pages import SlidePage, slide_pages
 from dashboard.export.slides import (
     CAVEAT_CHARS_PER_LINE,
     CAVEAT_LINES_PER_SLIDE,
@@ -82,6 +83,7 @@ from dashboard.export.slides import (
     _write,
     build_deck,
     build_results,
+    chart_pages,
     chart_slide_layout,
     deck_slide_count,
     face_caveats,
@@ -93,6 +95,8 @@ from dashboard.export.slides import (
     slide_job,
     slide_picture_size,
     slide_pictures,
+    slide_subtitle,
+    slide_title,
     unit_glance,
 )
 from dashboard.export.tables import (
@@ -194,6 +198,7 @@ __all__ = [
     "ImageRenderer",
     "ImageSize",
     "RenderJob",
+    "SlidePage",
     "UnitGlance",
     "_accent",
     "_caveat_pages",
@@ -217,6 +222,7 @@ __all__ = [
     "chart_file",
     "chart_image",
     "chart_kind",
+    "chart_pages",
     "chart_slide_layout",
     "cover",
     "csv_member_names",
@@ -245,8 +251,11 @@ __all__ = [
     "property_text",
     "series_names",
     "slide_job",
+    "slide_pages",
     "slide_picture_size",
     "slide_pictures",
+    "slide_subtitle",
+    "slide_title",
     "sources_of",
     "speaker_notes",
     "spreadsheet_value",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
@@ -30,9 +31,9 @@ from dashboard.export.images import (
     MIN_TEXT_PX,
     ImageRenderer,
     RenderJob,
-    first_panels,
     stretch_for,
 )
+from dashboard.export.slide_pages import SlidePage, slide_pages
 from dashboard.export.tables import (
     sources_of,
 )
@@ -67,7 +68,6 @@ EMU_PER_PT = 12700
 SLIDE_PX_PER_INCH = 84
 SLIDE_FONT_PX = 18
 SLIDE_IMAGE_SCALE = 2
-SLIDE_PANEL_ROWS = 3  # rows of small multiples a slide shows
 SLIDE_AXIS_ROOM = 60  # px of the picture taken by the axis labels and title
 CAVEAT_LINES_PER_SLIDE = 16
 CAVEAT_CHARS_PER_LINE = 105
@@ -139,21 +139,48 @@ def face_caveats(result: ChartResult) -> list[str]:
     return shown
 
 
-def chart_slide_layout(result: ChartResult) -> ChartSlideLayout:
+REST_PT = 12  # the rows a slide leaves out, named under the picture
+
+
+def slide_title(result: ChartResult, page: SlidePage | None = None) -> str:
+    """The chart's title on every slide it takes (the subtitle says which part each shows:
+    a counter here would wrap long titles onto a second line and take the chart's room)."""
+    return result.title
+
+
+def slide_subtitle(result: ChartResult, page: SlidePage | None = None) -> str:
+    """The chart's subtitle and, on a slide showing part of it, which part ('slide 2 of 5:
+    panels 5-8 of 20: ...')."""
+    if page is None or not page.part:
+        return result.subtitle
+    counter = f"slide {page.number} of {page.count}: " if page.count > 1 else ""
+    return f"{result.subtitle} · {counter}{page.part}"
+
+
+# What a page of a split chart may add to the words, for the first estimate of the room left.
+PAGE_WORDS = SlidePage(go.Figure(), "panels 10-12 of 21: " + "Greater Manchester, " * 4, "x" * 200)
+
+
+def chart_slide_layout(result: ChartResult, page: SlidePage | None = None) -> ChartSlideLayout:
     """Title at 28 pt on one line, else 24 pt on two or more; subtitle at 16 pt below it;
-    the chart's caveats at 12 pt above the 11 pt source line."""
-    title_size = 28.0 if _lines(result.title, 28, CONTENT_WIDTH, 0.6) == 1 else 24.0
-    title_lines = _lines(result.title, title_size, CONTENT_WIDTH, 0.6)
+    the rows left out (if any) at 12 pt and the chart's caveats at 12 pt above the 11 pt
+    source line."""
+    title = slide_title(result, page)
+    subtitle = slide_subtitle(result, page)
+    title_size = 28.0 if _lines(title, 28, CONTENT_WIDTH, 0.6) == 1 else 24.0
+    title_lines = _lines(title, title_size, CONTENT_WIDTH, 0.6)
     title_height = int(title_lines * title_size * 1.2 * EMU_PER_PT)
     subtitle_top = TITLE_TOP + title_height + Inches(0.1)
-    subtitle_height = int(_lines(result.subtitle, 16, CONTENT_WIDTH) * 16 * 1.25 * EMU_PER_PT)
+    subtitle_height = int(_lines(subtitle, 16, CONTENT_WIDTH) * 16 * 1.25 * EMU_PER_PT)
     picture_top = subtitle_top + subtitle_height + Inches(0.2)
     source_height = int(_lines(result.source_line, 11, CONTENT_WIDTH) * 11 * 1.25 * EMU_PER_PT)
     source_top = SOURCE_BOTTOM - source_height
     caveats = face_caveats(result)
     caveat_lines = sum(_lines(text, FACE_CAVEAT_PT, CONTENT_WIDTH) for text in caveats)
+    if page is not None and page.rest:
+        caveat_lines += _lines(page.rest, REST_PT, CONTENT_WIDTH)
     caveat_height = int(caveat_lines * FACE_CAVEAT_PT * 1.3 * EMU_PER_PT)
-    caveat_top = source_top - Inches(0.08) - caveat_height if caveats else 0
+    caveat_top = source_top - Inches(0.08) - caveat_height if caveat_lines else 0
     return ChartSlideLayout(
         title_size,
         title_height,
@@ -176,14 +203,24 @@ def slide_picture_size(layout: ChartSlideLayout) -> tuple[int, int]:
 SLIDE_PX_AT_1280 = 1280 / (SLIDE_WIDTH / 914400)  # px per slide inch when shown 1280 px wide
 
 
-def slide_job(result: ChartResult) -> RenderJob:
-    """The chart without its words (the slide carries title, subtitle and source as text).
+def chart_pages(result: ChartResult) -> list[SlidePage]:
+    """The slides a chart takes: one, or one per page of panels or rows (see slide_pages)."""
+    _, height = slide_picture_size(chart_slide_layout(result, PAGE_WORDS))
+    pages = slide_pages(result, height - SLIDE_AXIS_ROOM, SLIDE_FONT_PX)
+    # The first cut assumed long words; with the words it really has, more rows may fit.
+    _, room = slide_picture_size(chart_slide_layout(result, pages[0]))
+    if len(pages) == 1 and pages[0].rest and room > height:
+        pages = slide_pages(result, room - SLIDE_AXIS_ROOM, SLIDE_FONT_PX)
+    return pages
 
-    Small multiples show their first rows (the slide's subtitle says so); no text is smaller
-    than 14 px when the slide is shown 1280 px wide.
-    """
-    width, height = slide_picture_size(chart_slide_layout(result))
-    figure, _ = first_panels(result, SLIDE_PANEL_ROWS)
+
+def slide_job(result: ChartResult, page: SlidePage | None = None) -> RenderJob:
+    """One slide's picture of the chart, without its words (the slide carries title, subtitle,
+    the rows left out and source as text); no text is smaller than 14 px when the slide is
+    shown 1280 px wide. Without `page`, the chart's first slide."""
+    page = page or chart_pages(result)[0]
+    width, height = slide_picture_size(chart_slide_layout(result, page))
+    figure = page.figure
     stretch = stretch_for(figure, height - SLIDE_AXIS_ROOM)
     figure = presentation_figure(
         figure,
@@ -199,11 +236,20 @@ def slide_job(result: ChartResult) -> RenderJob:
     return RenderJob(figure, "png", layout.width, layout.height, SLIDE_IMAGE_SCALE / stretch)
 
 
-def slide_pictures(results: Sequence[ChartResult], renderer: ImageRenderer) -> dict[str, bytes]:
-    """Chart name -> slide PNG for every chart that draws something, drawn as one batch."""
+def slide_pictures(
+    results: Sequence[ChartResult], renderer: ImageRenderer
+) -> dict[str, list[bytes]]:
+    """Chart name -> its slides' PNGs, for every chart that draws something, drawn as one
+    batch."""
     shown = [result for result in results if has_marks(result)]
-    images = renderer.render_many([slide_job(result) for result in shown])
-    return {result.chart: image for result, image in zip(shown, images, strict=True)}
+    jobs = [
+        (result.chart, slide_job(result, page)) for result in shown for page in chart_pages(result)
+    ]
+    images = renderer.render_many([job for _, job in jobs])
+    pictures: dict[str, list[bytes]] = {}
+    for (chart, _), image in zip(jobs, images, strict=True):
+        pictures.setdefault(chart, []).append(image)
+    return pictures
 
 
 def _place(shape: Any, left: int, top: int, width: int, height: int) -> None:
@@ -280,8 +326,8 @@ def _title_slide(deck: Any, title: str, context: ExportContext, sources: Sequenc
     slide.notes_slide.notes_text_frame.text = "\n\n".join(notes)
 
 
-def _chart_slide(deck: Any, result: ChartResult, picture: bytes) -> None:
-    layout = chart_slide_layout(result)
+def _chart_slide(deck: Any, result: ChartResult, picture: bytes, page: SlidePage) -> None:
+    layout = chart_slide_layout(result, page)
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
     _accent(slide, MARGIN, Inches(0.3), Inches(0.8), Inches(0.06))
     heading = slide.shapes.title
@@ -289,11 +335,11 @@ def _chart_slide(deck: Any, result: ChartResult, picture: bytes) -> None:
     frame = heading.text_frame
     frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
-    _write(frame, [result.title], layout.title_size, bold=True)
+    _write(frame, [slide_title(result, page)], layout.title_size, bold=True)
     _left_aligned(frame)
     subtitle = _text_box(slide, MARGIN, layout.subtitle_top, CONTENT_WIDTH, layout.subtitle_height)
     subtitle.text_frame.margin_top = subtitle.text_frame.margin_bottom = 0
-    _write(subtitle.text_frame, [first_panels(result, SLIDE_PANEL_ROWS)[1]], 16, colour=MUTED)
+    _write(subtitle.text_frame, [slide_subtitle(result, page)], 16, colour=MUTED)
     image = slide.shapes.add_picture(
         io.BytesIO(picture), MARGIN, layout.picture_top, width=CONTENT_WIDTH
     )
@@ -309,7 +355,8 @@ def _chart_slide(deck: Any, result: ChartResult, picture: bytes) -> None:
         )
         caveats.name = "Caveats"
         caveats.text_frame.margin_top = caveats.text_frame.margin_bottom = 0
-        _write(caveats.text_frame, face_caveats(result), FACE_CAVEAT_PT)
+        lines = [page.rest] if page.rest else []
+        _write(caveats.text_frame, [*lines, *face_caveats(result)], FACE_CAVEAT_PT)
     source = _text_box(
         slide, MARGIN, layout.source_top, CONTENT_WIDTH, SOURCE_BOTTOM - layout.source_top
     )
@@ -458,13 +505,15 @@ def build_deck(
     *,
     title: str,
     context: ExportContext,
-    pictures: Mapping[str, bytes],
+    pictures: Mapping[str, bytes | Sequence[bytes]],
     failed: Sequence[str] = (),
     glance: UnitGlance | None = None,
 ) -> bytes:
     """A 16:9 deck: title slide, one slide per chart that draws something, then the caveats.
 
-    `pictures` maps chart names to slide PNGs (from `slide_pictures`, perhaps through a cache).
+    `pictures` maps chart names to their slides' PNGs (from `slide_pictures`, perhaps through a
+    cache; one PNG stands for every slide of its chart). A tall chart takes several slides
+    (see `chart_pages`).
     Charts with nothing to draw for the filters get no slide; the caveats say which were left
     out, as they do for the titles in `failed` (charts whose builder raised).
     """
@@ -482,7 +531,10 @@ def build_deck(
     if glance is not None:
         _glance_slide(deck, glance, shown)
     for result in shown:
-        _chart_slide(deck, result, pictures[result.chart])
+        drawn = pictures[result.chart]
+        for index, page in enumerate(chart_pages(result)):
+            picture = drawn if isinstance(drawn, bytes) else drawn[min(index, len(drawn) - 1)]
+            _chart_slide(deck, result, picture, page)
     _caveat_slides(deck, deck_caveats(shown, omitted, failed))
     output = io.BytesIO()
     deck.save(output)
@@ -534,8 +586,9 @@ def make_deck(
 def deck_slide_count(
     results: Sequence[ChartResult], failed: Sequence[str] = (), glance: bool = False
 ) -> int:
-    """How many slides `build_deck` makes for these charts (title + charts + caveat pages)."""
+    """How many slides `build_deck` makes for these charts (title + chart pages + caveats)."""
     shown = [result for result in results if has_marks(result)]
     omitted = [result for result in results if not has_marks(result)]
     caveat_pages = len(_caveat_pages(deck_caveats(shown, omitted, failed)))
-    return 1 + int(glance) + len(shown) + caveat_pages
+    charts = sum(len(chart_pages(result)) for result in shown)
+    return 1 + int(glance) + charts + caveat_pages

@@ -155,8 +155,21 @@ def _reported_traces(part: pd.DataFrame, axis: Axes, colour: str = REPORTED_COLO
     ]
 
 
-def _end_label(part: pd.DataFrame, text: str, colour: str, axis: Axes, shift: int) -> dict | None:
-    """The area's name beside the last point of its main line (a direct label)."""
+def _last_value(part: pd.DataFrame) -> float | None:
+    """The value at the end of a series' main line (of its points if it has no line)."""
+    main = part[part["is_main"]]
+    if main.empty:
+        main = part
+    return None if main.empty else float(main.sort_values("x").iloc[-1]["value"])
+
+
+def _end_label(part: pd.DataFrame, text: str, colour: str, axis: Axes, above: bool) -> dict | None:
+    """The area's name beside the last point of its main line (a direct label).
+
+    Of two labels, the higher line's sits wholly above its point and the lower line's wholly
+    below (anchored by its edge, not by a fixed shift), so the two never cover each other at
+    any type size, however close the lines end.
+    """
     main = part[part["is_main"]]
     if main.empty:
         main = part
@@ -170,9 +183,9 @@ def _end_label(part: pd.DataFrame, text: str, colour: str, axis: Axes, shift: in
         "xref": axis[0],
         "yref": axis[1],
         "xanchor": "left",
-        "yanchor": "middle",
+        "yanchor": "bottom" if above else "top",
         "xshift": 8,
-        "yshift": shift,
+        "yshift": 2 if above else -2,
         "showarrow": False,
         "font": {"size": 13, "color": colour},
     }
@@ -367,6 +380,9 @@ def build_area_trend(
         in_panels.append(national)
     y_top = 1.08 * max([float(f["value"].max()) for f in in_panels if not f.empty] or [1.0])
     by_panel = dict(tuple(areas.groupby("panel", sort=False))) if not areas.empty else {}
+    # The higher of the two lines' ends gets its label above, the lower one below.
+    ends = [_last_value(frame) for frame in (areas, national)]
+    national_above = None not in ends and ends[1] >= ends[0]
     national_traces = _traces_for(
         national, NATIONAL_COLOUR, ("x", "y"), width=1.5, name=national_name, dots=single
     )
@@ -421,7 +437,7 @@ def build_area_trend(
                 traces += _reported_traces(
                     reported[reported["panel"] == national_name], axis, NATIONAL_COLOUR
                 )
-                label = _end_label(national, national_name, NATIONAL_COLOUR, axis, -10)
+                label = _end_label(national, national_name, NATIONAL_COLOUR, axis, national_above)
                 annotations += [label] if label else []
         # Small multiples draw each area's main series as a bare line (twenty panels of dots
         # were most of the page's elements); one area gets every edition's dots.
@@ -429,7 +445,7 @@ def build_area_trend(
         if single:
             traces += _reported_traces(reported[reported["panel"] == name], axis)
         if single and not mine.empty:
-            label = _end_label(mine, name, AREA_COLOUR, axis, 10)
+            label = _end_label(mine, name, AREA_COLOUR, axis, not national_above)
             annotations += [label] if label else []
         if highlight is not None:
             shapes.append(_shade(highlight, axis))

@@ -26,10 +26,21 @@ PANEL_GAP = 90  # pixels between panels: the axis numbers and the next panel's h
 TOP_MARGIN = 90  # the legend and the first panel's heading
 TOP_MARGIN_NO_LEGEND = 45
 BOTTOM_MARGIN = 40
+# A panel with a national line lifts its heading by this much (px), so the line's label has a
+# line of its own between heading and plot; it stays clear when an export enlarges the type.
+NATIONAL_LABEL_ROOM = 26
+COMPARE_GAP = PANEL_GAP + 22  # the comparison's panels also fit that label
+COMPARE_TOP = TOP_MARGIN + 22
 
 
 def stacked_panels(
-    row_counts: list[int], titles: list[str], *, row_height: int, legend: bool = True
+    row_counts: list[int],
+    titles: list[str],
+    *,
+    row_height: int,
+    legend: bool = True,
+    panel_gap: int = PANEL_GAP,
+    top_margin: int = TOP_MARGIN,
 ) -> go.Figure:
     """Empty subplots stacked one per panel, each as tall as its rows, with fixed gaps.
 
@@ -37,19 +48,19 @@ def stacked_panels(
     worked out here to keep rows equally tall whatever the number of panels.
     """
     plot_px = [max(count, 1) * row_height for count in row_counts]
-    gaps = PANEL_GAP * (len(plot_px) - 1)
+    gaps = panel_gap * (len(plot_px) - 1)
     paper = sum(plot_px) + gaps
     figure = make_subplots(
         rows=len(plot_px),
         cols=1,
         row_heights=[px / sum(plot_px) for px in plot_px],
-        vertical_spacing=PANEL_GAP / paper if len(plot_px) > 1 else 0,
+        vertical_spacing=panel_gap / paper if len(plot_px) > 1 else 0,
         subplot_titles=titles,
     )
     apply_theme(figure)
     for annotation in figure.layout.annotations[: len(titles)]:
         annotation.update(x=0, xanchor="left", font={"size": 14, "color": TEXT}, align="left")
-    top = TOP_MARGIN if legend else TOP_MARGIN_NO_LEGEND
+    top = top_margin if legend else TOP_MARGIN_NO_LEGEND
     figure.update_layout(
         height=paper + top + BOTTOM_MARGIN,
         showlegend=legend,
@@ -127,8 +138,14 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
         [len(p["order"]) for p in panels],
         [_panel_title(p["label"], p["listed"]) for p in panels],
         row_height=ROW_HEIGHT,
+        panel_gap=COMPARE_GAP,
+        top_margin=COMPARE_TOP,
     )
     shown_legend: set[str] = set()
+    headings = list(figure.layout.annotations[: len(panels)])
+    for heading, panel in zip(headings, panels, strict=True):
+        if not panel["lines"].empty:
+            heading.yshift = NATIONAL_LABEL_ROOM
     for number, panel in enumerate(panels, start=1):
         dots = panel["dots"]
         for is_focus, name, colour, symbol, size in (

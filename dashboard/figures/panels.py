@@ -142,7 +142,8 @@ def _page(
                 continue
             note = {**note, "y": new_y}
             if note.get("xref", "paper") == "paper" and note.get("text"):
-                names.append(TAG.sub("", str(note["text"])).strip())
+                # The heading's first line: a second one is a note under it.
+                names.append(TAG.sub("", str(note["text"]).split("<br>")[0]).strip())
         annotations.append(note)
     layout["annotations"] = annotations
     layout["shapes"] = [

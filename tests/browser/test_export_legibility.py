@@ -21,16 +21,6 @@ pytestmark = pytest.mark.browser
 
 MIN_FILE_PX = 14  # the issue's floor for text in a 1280 x 720 export
 OVERLAP_PX = 1.5  # boxes may touch (antialiasing, font metrics); they may not cover each other
-# Charts that still fail, and why (measured 3 Dec 2026): the trends redesign (issue 13 item 2)
-# replaces the knife and exclusion small multiples, whose release legends fill half of any 16:9
-# frame. (Rankings and dot charts with more rows than fit now show the top rows that do, see
-# `dashboard.figures.row_cap`.) Non-strict, so a fixed chart simply passes; remove its entry
-# once it does.
-STILL_OVERLAPPING = {
-    "knife-offences-series",
-    "knife-rate-series",
-    "school-exclusions",
-}
 SELECTIONS = {
     "all-units": Selection(measure=DEFAULT_MEASURE),
     "northumbria": Selection(("northumbria",), None, DEFAULT_MEASURE),
@@ -107,6 +97,4 @@ def test_exported_chart_text_is_14px_or_more_and_never_overlaps(
                     if label["size"] < MIN_FILE_PX - 0.05})  # fmt: skip
     assert not small, f"{name}: text under {MIN_FILE_PX} px at 1280 x 720: {small[:6]}"
     pairs = overlapping(labels)
-    if pairs and name in STILL_OVERLAPPING:
-        pytest.xfail(f"{name}: {len(pairs)} overlapping labels (see STILL_OVERLAPPING)")
     assert not pairs, f"{name}: {len(pairs)} overlapping labels, e.g. {pairs[:4]}"

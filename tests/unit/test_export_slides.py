@@ -12,7 +12,9 @@ from pptx import Presentation
 
 from dashboard import export
 from dashboard.charts import CHARTS, charts_for_view
+from dashboard.charts.trends import short_names
 from dashboard.datastore import load_store
+from dashboard.figures.panels import panel_pages
 from dashboard.geography import BOUNDARY_PATH
 from dashboard.selection import Selection
 from tests.conftest import DATA_DIR
@@ -61,7 +63,8 @@ def test_no_slide_shows_an_internal_series_or_source_name(real_store, view, who)
 def test_each_chart_slide_shows_its_caveats_on_the_face(real_store, view):
     results, deck = _deck(real_store, view, SELECTIONS["all-units"])
     shown = [result for result in results if export.has_marks(result)]
-    for result, slide in zip(shown, list(deck.slides)[1:], strict=False):
+    pages = [result for result in shown for _ in export.chart_pages(result)]
+    for result, slide in zip(pages, list(deck.slides)[1:], strict=False):
         face = _face_text(slide)
         assert result.title in face
         assert result.caveats[0][:60] in face, f"{result.chart}: its caveats only in the notes"
@@ -129,3 +132,86 @@ def test_a_deck_of_several_units_has_no_locator_map(real_store):
 
 def _store_with_map():
     return load_store(DATA_DIR, BOUNDARY_PATH)
+
+
+def _emu_to_px_at_1280(points: float) -> float:
+    """A type size in points as pixels on a 13.33 in slide shown 1280 px wide."""
+    return points / 72 * 1280 / (export.SLIDE_WIDTH / 914400)
+
+
+@pytest.mark.parametrize(
+    ("view", "who"), [("trends", "all-units"), ("compare", "northumbria"), ("profile", "london")]
+)
+def test_a_tall_chart_takes_a_slide_per_page_and_every_panel_is_named(real_store, view, who):
+    results, deck = _deck(real_store, view, SELECTIONS[who])
+    slides = list(deck.slides)
+    assert len(slides) == export.deck_slide_count(results)
+    faces = [_face_text(slide) for slide in slides]
+    split = 0
+    for result in (r for r in results if export.has_marks(r)):
+        pages = export.chart_pages(result)
+        on_slides = [
+            face for face in faces if face.startswith(export.slide_title(result, pages[0]))
+        ]
+        if len(pages) == 1:
+            continue
+        split += 1
+        for page in pages:
+            subtitle = export.slide_subtitle(result, page)
+            assert f"slide {page.number} of {len(pages)}" in subtitle
+            assert sum(subtitle in face for face in faces) == 1, subtitle
+        panels = {name for page in panel_pages(result.figure, 1) for name in page.panels}
+        named = "\n".join(faces)
+        missing = [name for name in panels if name not in named]
+        assert not missing, f"{result.chart}: panels on no slide: {missing}"
+        assert on_slides
+    assert split, f"no chart of the {view} deck is split over slides"
+
+
+def test_every_small_multiple_of_the_twenty_areas_is_on_a_slide(real_store):
+    results, deck = _deck(real_store, "trends", SELECTIONS["all-units"])
+    text = "\n".join(_face_text(slide) for slide in deck.slides)
+    names = [short_names(real_store)[unit] for unit in real_store.units["unit_id"]]
+    for chart in ("knife-rate-series", "school-exclusions", "suspension-rates"):
+        result = next(r for r in results if r.chart == chart)
+        pages = export.chart_pages(result)
+        assert len(pages) > 1
+        shown = [part for page in pages for part in page.part.split(": ", 1)[1].split(", ")]
+        assert sorted(shown) == sorted(names), chart
+        assert all(result.source_line in text for _ in pages)
+        # The scale is the same on every page: the subtitle says the areas share both axes.
+        assert all("share both axes" in export.slide_subtitle(result, page) for page in pages)
+
+
+def test_a_long_ranking_shows_its_top_rows_and_names_the_rest_on_the_slide(real_store):
+    results, deck = _deck(real_store, "compare", SELECTIONS["northumbria"])
+    result = next(r for r in results if r.chart == "compare-units")
+    pages = export.chart_pages(result)
+    capped = [page for page in pages if page.rest]
+    assert capped, "no panel of the comparison is capped"
+    slides = list(deck.slides)[1 : 1 + len(pages)]
+    for page, slide in zip(pages, slides, strict=True):
+        face = _face_text(slide)
+        assert export.slide_title(result, page) in face
+        assert result.source_line in face
+        assert result.caveats[0][:60] in face
+        if page.rest:
+            assert page.rest in face
+        if " rows, " in page.part:
+            assert "Not drawn here" in face
+    # The unit the comparison is about is never among the rows left out.
+    assert all("Northumbria" not in page.rest for page in capped)
+
+
+@pytest.mark.parametrize(("view", "who"), [("trends", "all-units"), ("compare", "northumbria")])
+def test_no_slide_text_is_under_14px_when_shown_1280_wide(real_store, view, who):
+    _, deck = _deck(real_store, view, SELECTIONS[who])
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    if run.font.size is not None and run.text.strip():
+                        px = _emu_to_px_at_1280(run.font.size.pt)
+                        assert px >= 14, f"slide {number}: {run.text[:40]!r} at {px:.1f} px"
