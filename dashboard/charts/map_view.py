@@ -841,12 +841,14 @@ def selected_updates(coverage: pd.DataFrame, units: Sequence[str]) -> dict[int, 
 
 
 def labels_for(store: DataStore, coverage: pd.DataFrame) -> tuple[AreaLabel, ...]:
-    """The unit names the map draws, each placed inside its area (about 1.5 s: done once per
-    data version for the page, and once per exported map)."""
+    """The unit names the map draws, each placed inside its area (about 1 s of geometry: done
+    once per data version and set of units, and shared by the page, exports and decks)."""
     if store.boundaries is None:
         return ()
+    boundaries = store.boundaries
     areas = dict(zip(store.units["unit_id"], store.units["area_name"], strict=True))
-    return area_labels(store.boundaries, coverage, areas)
+    key = ("map-labels", tuple(coverage["unit_id"].astype(str)), tuple(coverage["pfa_code"]))
+    return store.derived(key, lambda: area_labels(boundaries, coverage, areas))
 
 
 def unit_rows(data: MapData, selection: Selection) -> list[tuple[str, str, str]]:
