@@ -29,6 +29,8 @@ BOTTOM_MARGIN = 40
 # A panel with a national line lifts its heading by this much (px), so the line's label has a
 # line of its own between heading and plot; it stays clear when an export enlarges the type.
 NATIONAL_LABEL_ROOM = 26
+# A dot beyond this share of its panel's range has its figure written on its left.
+LEFT_OF_DOT = 0.6
 COMPARE_GAP = PANEL_GAP + 22  # the comparison's panels also fit that label
 COMPARE_TOP = TOP_MARGIN + 22
 
@@ -148,6 +150,9 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
             heading.yshift = NATIONAL_LABEL_ROOM
     for number, panel in enumerate(panels, start=1):
         dots = panel["dots"]
+        values = [*dots["value"], *panel["lines"]["value"]]
+        low, high = min(0.0, min(values)), max(0.0, max(values))
+        span = (high - low) or abs(high) or 1.0
         for is_focus, name, colour, symbol, size in (
             (False, "Other units", OTHER_COLOUR, "circle", 10),
             (True, focus_name, FOCUS_COLOUR, "diamond", 15),
@@ -161,7 +166,12 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
                     y=part["row_label"].tolist(),
                     mode="markers+text",
                     text=part["label_text"].tolist(),
-                    textposition="middle right",
+                    # A figure near the right end is written to the left of its dot: the
+                    # picture's width is not known here, so text to the right could be cut.
+                    textposition=[
+                        "middle left" if v > low + LEFT_OF_DOT * span else "middle right"
+                        for v in part["value"]
+                    ],
                     textfont={"size": 12, "color": TEXT},
                     marker={
                         "color": colour,
@@ -190,9 +200,6 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
                 row=number,
                 col=1,
             )
-        values = [*dots["value"], *panel["lines"]["value"]]
-        low, high = min(0.0, min(values)), max(0.0, max(values))
-        span = (high - low) or abs(high) or 1.0
         figure.update_xaxes(range=[low - span * 0.02, high + span * 0.4], row=number, col=1)
         figure.update_yaxes(categoryorder="array", categoryarray=panel["order"], row=number, col=1)
     # An export that shows only the top rows still shows the unit the chart is about.

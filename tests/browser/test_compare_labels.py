@@ -57,3 +57,6 @@ def test_no_words_cover_each_other_on_the_comparisons_slides(
         labels = measured_labels(page, svg, job.scale)
         pairs = overlapping(labels)
         assert not pairs, f"{unit}, {slide.part[:40]}: labels cover each other: {pairs[:4]}"
+        right = job.width * job.scale + 1
+        cut = [t["text"] for t in labels if t["x"] < -1 or t["x"] + t["w"] > right]
+        assert not cut, f"{unit}, {slide.part[:40]}: words cut at the picture's edge: {cut[:4]}"
