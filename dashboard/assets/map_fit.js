@@ -23,6 +23,38 @@
     return { center: { lat: latitude, lon: (west + east) / 2 }, zoom: Math.min(zoomW, zoomH) };
   }
 
+  // A relayout made while MapLibre is still loading its style can update the figure's layout
+  // and never reach the map (seen on first loads on a phone: East Anglia cut off). So the view
+  // MapLibre draws is compared with the layout's once the map is idle, and moved if it lags. A
+  // reader's own zoom is in the layout too (plotly writes it back at the end of each move), so
+  // this never undoes it.
+  function sync(graph) {
+    var sub = graph._fullLayout && graph._fullLayout.map && graph._fullLayout.map._subplot;
+    var map = sub && sub.map;
+    var want = graph.layout && graph.layout.map;
+    if (!map || !want || typeof want.zoom !== "number" || !want.center) {
+      return;
+    }
+    function apply() {
+      if (map.isMoving()) {
+        return;
+      }
+      var centre = map.getCenter();
+      var lagging =
+        Math.abs(map.getZoom() - want.zoom) > 0.005 ||
+        Math.abs(centre.lng - want.center.lon) > 0.001 ||
+        Math.abs(centre.lat - want.center.lat) > 0.001;
+      if (lagging) {
+        map.jumpTo({ center: [want.center.lon, want.center.lat], zoom: want.zoom });
+      }
+    }
+    if (map.loaded()) {
+      apply();
+    } else {
+      map.once("idle", apply);
+    }
+  }
+
   function fit(graph) {
     var meta = graph.layout && graph.layout.meta;
     var size = graph._fullLayout && graph._fullLayout._size;
@@ -34,11 +66,16 @@
     var height = size.h * (domain.y[1] - domain.y[0]);
     var key = Math.round(width) + "x" + Math.round(height) + ":" + meta.fitBounds.join(",");
     if (graph.dataset.mapFit === key) {
+      sync(graph);
       return;
     }
     graph.dataset.mapFit = key;
     var view = fittedView(meta.fitBounds, width, height, meta.fitPadding || 0.04);
-    window.Plotly.relayout(graph, { "map.center": view.center, "map.zoom": view.zoom });
+    window.Plotly.relayout(graph, { "map.center": view.center, "map.zoom": view.zoom }).then(
+      function () {
+        sync(graph);
+      }
+    );
   }
 
   function watch() {

@@ -3,12 +3,14 @@ drawn from the app's own glyphs, no leaks."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from urllib.parse import urlparse
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -137,4 +139,38 @@ def test_map_names_large_areas_and_more_as_the_reader_zooms_in(
     )
     zoomed = set(page.evaluate(DRAWN_NAMES, GRAPH))
     assert {"Merseyside", "Greater Manchester"} <= zoomed, zoomed
+    assert console_errors == []
+
+
+# What the reader sees: MapLibre's own view, not the figure's layout (which can say "fitted"
+# while the map has not moved).
+SHOWN_BOUNDS = """(sel) => { const gd = document.querySelector(sel);
+    const b = gd._fullLayout.map._subplot.map.getBounds();
+    return {shown: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+            wanted: gd.layout.meta.fitBounds}; }"""
+SLACK = 0.02  # degrees
+WHOLE = f"""(sel) => {{ const v = ({SHOWN_BOUNDS})(sel); const [w, s, e, n] = v.wanted;
+    const [west, south, east, north] = v.shown;
+    return west <= w + {SLACK} && east >= e - {SLACK} && south <= s + {SLACK}
+        && north >= n - {SLACK}; }}"""
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
+def test_the_map_shows_all_of_england_and_wales_on_every_load(
+    page: Page, live_server, console_errors, width, height
+):
+    """On a phone the fit sometimes never reached the map (East Anglia cut off): five loads
+    each, and every time the view MapLibre draws holds every force area's bounds."""
+    page.set_viewport_size({"width": width, "height": height})
+    for attempt in range(5):
+        page.goto(f"{live_server.url}/")
+        page.wait_for_function(MAP_READY, arg=GRAPH, timeout=PAGE_TIMEOUT)
+        # A late fit may take a moment to land on a loaded machine; a lost one never does.
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(WHOLE, arg=GRAPH, timeout=15_000)
+        view = page.evaluate(SHOWN_BOUNDS, GRAPH)
+        west, south, east, north = view["shown"]
+        w, s, e, n = view["wanted"]
+        assert west <= w + SLACK and east >= e - SLACK, (attempt, view)
+        assert south <= s + SLACK and north >= n - SLACK, (attempt, view)
     assert console_errors == []
