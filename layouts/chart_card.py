@@ -40,8 +40,23 @@ TABLE_LABELS: Mapping[str, str] = {
 }
 
 
-def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.Section:
-    """A chart section whose parts are filled by the generic chart callback."""
+def chart_card(
+    chart: str, title: str, *, graph_height: str = "480px", min_width: int | None = None
+) -> html.Section:
+    """A chart section whose parts are filled by the generic chart callback.
+
+    `min_width` (px) keeps a chart that cannot be read narrower (long row names beside dots)
+    at that width; a narrower screen scrolls it sideways in its box, which then takes
+    keyboard focus (dashboard/assets/a11y.js) so it can be scrolled without a mouse."""
+    box_extra: dict = {}
+    graph_style = {"height": graph_height}
+    if min_width:
+        graph_style["minWidth"] = f"{min_width}px"
+        box_extra = {
+            "className": "chart-scroll",
+            "role": "region",
+            "aria-label": f"{title} chart (scrolls sideways on a narrow screen)",
+        }
     heading_id = f"{chart}-chart-heading"
     return html.Section(
         [
@@ -77,11 +92,12 @@ def chart_card(chart: str, title: str, *, graph_height: str = "480px") -> html.S
                 dcc.Graph(
                     id=ids.chart_graph(chart),
                     config=graph_config(),
-                    style={"height": graph_height},
+                    style=graph_style,
                 ),
                 id=ids.chart_graph_box(chart),
                 # The graph's height before plotly.js has loaded and drawn it.
                 style={"minHeight": graph_height},
+                **box_extra,
             ),
             html.Div(id=ids.chart_table(chart), hidden=True),
             html.P(id=ids.chart_source(chart), className="small text-body-secondary mt-2"),

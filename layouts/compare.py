@@ -39,7 +39,9 @@ def unmatched_section() -> html.Section:
 
 
 def compare_page(specs: Sequence[ChartSpec]) -> html.Div:
-    page = chart_page("Compare units", INTRO, specs, extra=[unmatched_section()])
+    # Row names beside the dots need the width: a phone scrolls the chart sideways instead.
+    wide = {"compare-units": 640}
+    page = chart_page("Compare units", INTRO, specs, extra=[unmatched_section()], min_widths=wide)
     # Who is compared with whom, right under the introduction.
     page.children.insert(
         2, html.P(id=ids.COMPARE_FOCUS_TEXT, role="status", className="compare-focus")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dash import html
 
@@ -15,12 +15,17 @@ def page_heading(title: str, intro: str) -> list:
 
 
 def chart_page(
-    title: str, intro: str, specs: Sequence[ChartSpec], extra: Sequence = ()
+    title: str,
+    intro: str,
+    specs: Sequence[ChartSpec],
+    extra: Sequence = (),
+    min_widths: Mapping[str, int] | None = None,
 ) -> html.Div:
-    """A view that is a list of chart cards (plus optional extra sections below them)."""
-    return html.Div(
-        [*page_heading(title, intro), *(chart_card(s.name, s.title) for s in specs), *extra]
-    )
+    """A view that is a list of chart cards (plus optional extra sections below them);
+    `min_widths` names charts that scroll sideways rather than get narrower (chart_card)."""
+    widths = min_widths or {}
+    cards = (chart_card(s.name, s.title, min_width=widths.get(s.name)) for s in specs)
+    return html.Div([*page_heading(title, intro), *cards, *extra])
 
 
 def not_found(pathname: str, hint: str = "") -> html.Div:

@@ -9,6 +9,8 @@
 //  - Map canvases (maplibre) are all called "Map": name each from its graph's container.
 //  - plotly's toolbar puts a dozen buttons per chart in the Tab order; keyboard users have the
 //    Download menu and the table instead, so the toolbar stays for the mouse only.
+//  - A chart box that scrolls sideways (.chart-scroll, on a narrow screen) is a Tab stop while
+//    it scrolls, so a keyboard can scroll it too, and no Tab stop while it does not.
 (function () {
   "use strict";
 
@@ -74,6 +76,17 @@
     });
   }
 
+  function repairScrollBoxes(root) {
+    root.querySelectorAll(".chart-scroll").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && box.getAttribute("tabindex") !== "0") {
+        box.setAttribute("tabindex", "0");
+      } else if (!scrolls && box.hasAttribute("tabindex")) {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+
   var pending = false;
   function repairSoon() {
     if (pending) {
@@ -86,11 +99,13 @@
       repairDropdowns(document);
       repairMaps(document);
       repairToolbars(document);
+      repairScrollBoxes(document);
     });
   }
 
   function start() {
     repairSoon();
+    window.addEventListener("resize", repairSoon);
     new MutationObserver(repairSoon).observe(document.body, {
       childList: true,
       subtree: true,

@@ -18,9 +18,11 @@ from dashboard.charts.base import (
     source_line_for,
     subtitle_for,
 )
+from dashboard.charts.map_view import coverage_for
 from dashboard.charts.official_trends import release_order
 from dashboard.datastore import DataStore
 from dashboard.figures.dot_compare import build_dot_compare
+from dashboard.figures.map_labels import label_text
 from dashboard.figures.theme import empty_figure
 from dashboard.selection import Selection
 
@@ -113,6 +115,37 @@ def _unit_name(store: DataStore, unit_id: str) -> str:
     return str(store.units.set_index("unit_id").loc[unit_id, "name"])
 
 
+def place_names(store: DataStore) -> dict[str, str]:
+    """Each unit's short place name ("London", "Leicestershire"), as the map writes it."""
+    if store.boundaries is None:
+        return {
+            str(u): str(a).split(" (")[0].split(",")[0]
+            for u, a in zip(store.units["unit_id"], store.units["area_name"], strict=True)
+        }
+    coverage = coverage_for(store)
+    areas = dict(zip(store.units["unit_id"], store.units["area_name"], strict=True))
+    return {
+        str(unit): label_text(str(areas.get(unit, "")), rows["pfa_name"].tolist())
+        for unit, rows in coverage[coverage["unit_id"].notna()].groupby("unit_id")
+    }
+
+
+def short_row_labels(store: DataStore, compared: pd.DataFrame) -> list[str]:
+    """What a row's tick says: the unit's place name instead of its full name, so the dots keep
+    the width on a phone and a slide (the full name is in the hover, legend and table)."""
+    places = store.derived(("compare-place-names",), lambda: place_names(store))
+    shorts = []
+    for unit, name, label in zip(
+        compared["unit_id"], compared["unit_name"], compared["row_label"], strict=True
+    ):
+        place = places.get(str(unit)) if isinstance(unit, str) else None
+        if place and isinstance(name, str) and str(label).startswith(name):
+            shorts.append(place + str(label)[len(name) :])
+        else:
+            shorts.append(str(label))
+    return shorts
+
+
 def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     """The compared figures with hover text; empty (with the columns) when no unit is chosen."""
     focus, peers = focus_and_peers(store, selection)
@@ -143,6 +176,7 @@ def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     compared["group_label"] = compared["group_label"].where(
         mixed.le(1), compared["group_label"] + " · from different sources or releases"
     )
+    compared["row_short"] = short_row_labels(store, compared)
     compared["hover_text"] = [
         f"<b>{row}</b><br>{metric}: {text}<br>{period}<br>{cite}"
         for row, metric, text, period, cite in zip(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -30,7 +32,7 @@ BOTTOM_MARGIN = 40
 # line of its own between heading and plot; it stays clear when an export enlarges the type.
 NATIONAL_LABEL_ROOM = 26
 # A dot beyond this share of its panel's range has its figure written on its left.
-LEFT_OF_DOT = 0.6
+LEFT_OF_DOT = 0.75
 COMPARE_GAP = PANEL_GAP + 22  # the comparison's panels also fit that label
 COMPARE_TOP = TOP_MARGIN + 22
 
@@ -201,7 +203,16 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
                 col=1,
             )
         figure.update_xaxes(range=[low - span * 0.02, high + span * 0.4], row=number, col=1)
-        figure.update_yaxes(categoryorder="array", categoryarray=panel["order"], row=number, col=1)
+        ticks: dict[str, Any] = {}
+        if "row_short" in dots.columns:
+            # Rows stay keyed by their full label (hover, tests, exports' kept rows); the tick
+            # shows the short one.
+            short = dict(zip(dots["row_label"], dots["row_short"], strict=True))
+            order = list(panel["order"])
+            ticks = {"tickvals": order, "ticktext": [short.get(r, r) for r in order]}
+        figure.update_yaxes(
+            categoryorder="array", categoryarray=panel["order"], row=number, col=1, **ticks
+        )
     # An export that shows only the top rows still shows the unit the chart is about.
     focus_rows = list(dict.fromkeys(rows.loc[rows["is_focus"].astype(bool), "row_label"]))
     figure.update_layout(hovermode="closest", meta={"keep_rows": focus_rows})

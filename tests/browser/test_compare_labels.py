@@ -60,3 +60,39 @@ def test_no_words_cover_each_other_on_the_comparisons_slides(
         right = job.width * job.scale + 1
         cut = [t["text"] for t in labels if t["x"] < -1 or t["x"] + t["w"] > right]
         assert not cut, f"{unit}, {slide.part[:40]}: words cut at the picture's edge: {cut[:4]}"
+
+
+# Every piece of text in the page's comparison chart, as the browser laid it out.
+PAGE_TEXTS = """() => [...document.querySelectorAll('#chart-figure-graph-compare-units svg text')]
+    .filter((t) => t.textContent.trim())
+    .map((t) => { const r = t.getBoundingClientRect();
+        return {text: t.textContent, x: r.x, y: r.y, w: r.width, h: r.height}; })"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_comparison_is_readable_on_a_phone_and_a_desktop(page: Page, live_server, width):
+    """On a phone the chart keeps the width its row names need and scrolls sideways in a box a
+    keyboard can reach; no words cover each other at either size."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/compare?unit=london")
+    page.wait_for_function(
+        """() => document.querySelectorAll(
+            '#chart-figure-graph-compare-units svg .scatterlayer .trace').length > 0""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)  # the scroll box's Tab stop is set on the next frame
+    box = page.evaluate(
+        """() => { const b = document.querySelector('.chart-scroll');
+            return {scrolls: b.scrollWidth > b.clientWidth + 1, tab: b.getAttribute('tabindex'),
+                    graph: document.getElementById('chart-figure-graph-compare-units')
+                        .getBoundingClientRect().width}; }"""
+    )
+    if width < 640:
+        assert box["scrolls"] and box["tab"] == "0", box
+        assert box["graph"] >= 639, box
+    else:
+        assert not box["scrolls"] and box["tab"] is None, box
+    labels = page.evaluate(PAGE_TEXTS)
+    assert any(label["text"] == "London" for label in labels)
+    pairs = overlapping(labels)
+    assert not pairs, f"{width} px: words cover each other: {pairs[:4]}"

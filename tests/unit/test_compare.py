@@ -213,3 +213,18 @@ def test_dot_compare_with_nothing_to_draw_says_so() -> None:
     assert "No figures to compare" in figure.layout.annotations[0].text
     with pytest.raises(ValueError, match="hover_text"):
         build_dot_compare(_dot_frame().drop(columns="hover_text"))
+
+
+def test_rows_are_named_by_place_so_the_dots_keep_their_width(real_store: DataStore) -> None:
+    """A unit's full name ("Mayor of London's Violence Reduction Unit") left a phone or a
+    slide a sliver for the dots: a row's tick is its place; the full name stays in the
+    hover, the legend and the table."""
+    result = build_chart("compare-units", real_store, Selection(("london",)))
+    layout = result.figure.layout.to_plotly_json()
+    ticks = [t for name, axis in layout.items() if name.startswith("yaxis")
+             for t in axis.get("ticktext") or ()]  # fmt: skip
+    assert "London" in ticks and "West Midlands" in ticks
+    assert not [t for t in ticks if "Violence" in t], ticks
+    hovers = " ".join(str(h) for trace in result.figure.data for h in (trace.hovertext or ()))
+    assert "Mayor of London's Violence Reduction Unit" in hovers
+    assert "Mayor of London's Violence Reduction Unit" in set(result.table["unit_name"])
