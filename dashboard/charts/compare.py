@@ -117,9 +117,9 @@ def _unit_name(store: DataStore, unit_id: str) -> str:
 
 def place_names(store: DataStore) -> dict[str, str]:
     """Each unit's short place name ("London", "Leicestershire"), as the map writes it."""
-    if store.boundaries is None:
+    if store.boundaries is None:  # no force names to hand: the area's own name
         return {
-            str(u): str(a).split(" (")[0].split(",")[0]
+            str(u): label_text(str(a), [])
             for u, a in zip(store.units["unit_id"], store.units["area_name"], strict=True)
         }
     coverage = coverage_for(store)
