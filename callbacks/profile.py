@@ -210,6 +210,9 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
         Input(ids.profile_in_view_store(chart), "data"),
+        # Not called when the card appears (it is not in view yet: a wasted round trip per
+        # card), only when the store says it is seen, or the year changes.
+        prevent_initial_call=True,
     )
     def fill_profile_chart_figure(pathname, year_value, in_view):
         if in_view is not True:
