@@ -12,6 +12,8 @@ from importlib import resources
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_profile_cards import draw_every_card
+
 pytestmark = pytest.mark.browser
 
 AXE_JS = str(resources.files("axe_playwright_python") / "axe.min.js")
@@ -131,11 +133,8 @@ def test_no_findings_once_the_profile_charts_are_drawn_in_view(
     and reachable like one drawn at once."""
     page.goto(f"{live_server.url}/unit/northumbria")
     wait_until_settled(page)
-    for card in page.locator("section.profile-card").all():
-        card.scroll_into_view_if_needed()
-    expect(page.locator(".profile-graph .js-plotly-plot .main-svg")).to_have_count(
-        3, timeout=90_000
-    )
+    draw_every_card(page)  # a chart is drawn when it comes into view
+    expect(page.locator(".profile-graph .js-plotly-plot")).to_have_count(3, timeout=90_000)
     findings = axe_findings(page)
     assert findings == [], report(findings, "/unit/northumbria with its charts drawn")
     assert console_errors == []

@@ -22,6 +22,14 @@ SETTLED = """() => {
     });
 }"""
 
+# One card is settled: its body is hidden (nothing to draw) or its graph has been drawn.
+CARD_SETTLED = """(card) => {
+    const body = card.querySelector("[id^='profile-body-container']");
+    if (body && body.hidden) return true;
+    const plot = card.querySelector(".js-plotly-plot");
+    return !!(plot && plot._fullLayout && plot.querySelector(".main-svg"));
+}"""
+
 # For each card: how far its graph reaches below the card's bottom edge (px), and whether an
 # empty card still shows a download menu or a plot.
 MEASURE = """() => [...document.querySelectorAll("section.profile-card")].map((card) => {
@@ -46,7 +54,14 @@ def draw_every_card(page: Page) -> None:
         timeout=SETTLE_TIMEOUT,
     )
     for card in page.locator("section.profile-card").all():
-        card.scroll_into_view_if_needed()
+        # A reader pauses on it: the chart is drawn (or the card is its summary alone) before
+        # the next one is scrolled to (a card scrolled past at once may not be seen at all).
+        for _ in range(SETTLE_TIMEOUT // 500):
+            card.scroll_into_view_if_needed()
+            if card.evaluate(CARD_SETTLED):
+                break
+            page.wait_for_timeout(500)
+        assert card.evaluate(CARD_SETTLED), card.locator("h2").inner_text()
 
 
 @pytest.mark.parametrize("unit", ["leicestershire", "lancashire"])
@@ -108,7 +123,8 @@ def test_charts_below_the_first_screen_are_drawn_when_they_come_into_view(
     assert all(height >= 300 for height in heights), heights  # room kept: nothing moves later
     draw_every_card(page)
     page.wait_for_function(
-        "() => document.querySelectorAll('.profile-graph .js-plotly-plot .main-svg').length === 3",
+        "() => [...document.querySelectorAll('.profile-graph .js-plotly-plot')]"
+        ".filter((plot) => plot.querySelector('.main-svg')).length === 3",
         timeout=SETTLE_TIMEOUT,
     )
     assert console_errors == []
