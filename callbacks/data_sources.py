@@ -30,6 +30,7 @@ def register(app: Dash, store: DataStore) -> None:
     @app.callback(
         Output(ids.DATA_OBSERVATIONS_TABLE, "rowData"),
         Output(ids.DATA_COUNT_TEXT, "children"),
+        Output(ids.DATA_GRID_CONTAINER, "className"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
     )
@@ -38,7 +39,8 @@ def register(app: Dash, store: DataStore) -> None:
         units, year = selection.units, selection.year
         records, count = catalogue.grid_for(store, units=units, year=year)
         sentence = catalogue.count_sentence(count, len(store.observations), units, year)
-        return records, sentence
+        # "grid-ready" shows the grid once it has laid out its first rows (site.css).
+        return records, sentence, "grid-box grid-ready"
 
     @app.callback(
         Output(ids.DATA_CSV_DOWNLOAD, "data"),

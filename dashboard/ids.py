@@ -131,6 +131,7 @@ NAV_MAIN_CONTAINER = "nav-main-container"
 NAV_FOOTER_CONTAINER = "nav-footer-container"
 DATA_COUNT_TEXT = "data-count-text"
 DATA_OBSERVATIONS_TABLE = "data-observations-table"
+DATA_GRID_CONTAINER = "data-grid-container"  # the grid's box: marked ready once rows arrive
 DATA_CSV_BUTTON = "data-csv-button"
 DATA_CSV_DOWNLOAD = "data-csv-download"
 DATA_SOURCES_TABLE = "data-sources-table"

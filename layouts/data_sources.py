@@ -174,7 +174,9 @@ def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
                             html.P(
                                 id=ids.DATA_COUNT_TEXT,
                                 role="status",
-                                className="mb-0 me-3",
+                                # A line of its own with its room kept: the sentence
+                                # arrives with the rows and moves nothing.
+                                className="mb-0 me-3 w-100 data-count",
                                 **{"aria-live": "polite"},
                             ),
                             dbc.Button(
@@ -189,7 +191,7 @@ def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
                     ),
                     open_data_links(),
                     # Keeps the grid's room while its script loads (no layout shift).
-                    html.Div(observations_grid(), className="grid-box"),
+                    html.Div(observations_grid(), id=ids.DATA_GRID_CONTAINER, className="grid-box"),
                 ],
                 className="mb-4",
                 **{"aria-labelledby": "data-figures-heading"},
