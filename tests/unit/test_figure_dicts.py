@@ -25,6 +25,10 @@ DICT_BUILT_CHARTS = (
     "unit-reach",
     "unit-outcomes",
     "compare-units",
+    "knife-offences-series",
+    "knife-rate-series",
+    "school-exclusions",
+    "suspension-rates",
 )
 
 
