@@ -880,14 +880,26 @@ LONGEST_POINT_DAYS = 400
 
 def undrawable_reason(row: pd.Series) -> str:
     """Why a figure cannot be a point on a time axis ('' when it can)."""
-    if row["value_status"] == "chart_only" or pd.isna(row["value"]):
-        page = f" p. {int(row['page'])}" if pd.notna(row.get("page", pd.NA)) else ""
-        return f"shown only as a chart in {row['source_short']}{page}, values not published"
-    if pd.isna(row["period_end"]):
+    return _undrawable(
+        row["value_status"],
+        row["value"],
+        row.get("page", pd.NA),
+        row["source_short"],
+        row["period_start"],
+        row["period_end"],
+    )
+
+
+def _undrawable(status, value, page, source_short, start, end) -> str:
+    """`undrawable_reason` from the row's values (time_points reads them column by column)."""
+    if status == "chart_only" or pd.isna(value):
+        page = f" p. {int(page)}" if pd.notna(page) else ""
+        return f"shown only as a chart in {source_short}{page}, values not published"
+    if pd.isna(end):
         return "the source gives no dates for its period"
-    if pd.isna(row["period_start"]):
+    if pd.isna(start):
         return "its period has an end date but no start date"
-    if (row["period_end"] - row["period_start"]).days > LONGEST_POINT_DAYS:
+    if (end - start).days > LONGEST_POINT_DAYS:
         return "it covers several years at once, not one year"
     return ""
 
@@ -900,7 +912,20 @@ def time_points(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     series get a series of their own source, so they are never joined to another release.
     """
     result = frame.copy()
-    result["reason"] = [undrawable_reason(row) for _, row in result.iterrows()]
+    pages = result["page"].tolist() if "page" in result else [pd.NA] * len(result)
+    # Column by column, not row by row (iterrows): the same reasons in a fraction of the time.
+    result["reason"] = [
+        _undrawable(*values)
+        for values in zip(
+            result["value_status"].tolist(),
+            result["value"].tolist(),
+            pages,
+            result["source_short"].tolist(),
+            result["period_start"].tolist(),
+            result["period_end"].tolist(),
+            strict=True,
+        )
+    ]
     result["series_key"] = result["series"].fillna(result["source_id"]).astype(str)
     result["x"] = result["period_end"]
     drawn = result[result["reason"] == ""].sort_values(["unit_id", "metric_id", "series_key", "x"])

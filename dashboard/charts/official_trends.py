@@ -32,6 +32,25 @@ from dashboard.schema import NATIONAL
 from dashboard.selection import Selection
 
 OFFICIAL_SOURCES = r"^(ons_pfa_|dfe_exclusions_)"
+# The observation columns that official_points reads or hands on to the chart's table.
+POINT_COLUMNS = (
+    "unit_id",
+    "metric_id",
+    "value",
+    "value_status",
+    "period_start",
+    "period_end",
+    "period_label",
+    "series",
+    "source_id",
+    "geography",
+    "value_text",
+    "source_short",
+    "metric_label",
+    "qualifier",
+    "citation",
+    "note",
+)
 KNIFE_COUNT = "knife_offences_count"
 KNIFE_RATE = "knife_offences_rate_per_100k"
 PERMANENT = "permanent_exclusion_rate_pct"
@@ -132,6 +151,39 @@ def _placeable(rows: pd.DataFrame) -> pd.DataFrame:
     return drawn
 
 
+def _each_once(values: pd.Series, words) -> list:
+    """`words` of each value, worked out once per distinct value (release slugs repeat on
+    hundreds of rows, and each is read with regular expressions)."""
+    found = values.tolist()
+    known = {value: words(value) for value in dict.fromkeys(found)}
+    return [known[value] for value in found]
+
+
+def _main_series(points: pd.DataFrame) -> dict[str, str]:
+    """Each unit's main series: of its releases with more than one point, the one with most
+    points, then the latest release, then the last series key in sorted order.
+
+    Counted in plain Python: a groupby over tuples of releases fell back to Python anyway and
+    was the slowest step of the chart.
+    """
+    found: dict[tuple[str, str], list] = {}
+    for unit, key, release in zip(
+        points["unit_id"].tolist(),
+        points["series_key"].tolist(),
+        points["release"].tolist(),
+        strict=True,
+    ):
+        entry = found.setdefault((unit, key), [0, release])
+        entry[0] += 1
+        entry[1] = max(entry[1], release)
+    best: dict[str, tuple] = {}
+    for (unit, key), (size, release) in found.items():
+        rank = (size, release, key)
+        if size > 1 and (unit not in best or rank > best[unit]):
+            best[unit] = rank
+    return {unit: rank[2] for unit, rank in best.items()}
+
+
 def official_points(
     store: DataStore,
     selection: Selection,
@@ -147,21 +199,20 @@ def official_points(
     """
     names = short_names(store)
     units = tuple(selection.units) or tuple(store.units["unit_id"])
+    # Only the columns used here and in the table: every filter and sort below copies them.
     rows = transforms.observations_for(
-        store.observations, units=(*units, national), metrics=(metric,)
+        store.observations[list(POINT_COLUMNS)], units=(*units, national), metrics=(metric,)
     )
     rows = rows[rows["value_status"] != "alternative"]
     drawn = _placeable(rows)
     official = drawn["source_id"].str.match(OFFICIAL_SOURCES)
     ours, news = drawn[official].copy(), drawn[~official].copy()
-    ours["release"] = ours["series"].map(release_order)
+    ours["release"] = _each_once(ours["series"], release_order)
     ours = ours.sort_values("release").drop_duplicates(
         ["unit_id", "period_start", "period_end"], keep="last"
     )
     ours = ours[~_withdrawn(store, ours, metric)].copy()
-    sizes = ours.groupby(["unit_id", "series_key"]).agg(n=("x", "size"), release=("release", "max"))
-    sizes = sizes[sizes["n"] > 1].reset_index().sort_values(["unit_id", "n", "release"])
-    main = dict(zip(sizes["unit_id"], sizes["series_key"], strict=True))  # the last wins
+    main = _main_series(ours)
     ours["is_main"] = ours["unit_id"].map(main).eq(ours["series_key"])
     covered = set(zip(ours["unit_id"], ours["period_end"], strict=True))
     news = news[
@@ -169,8 +220,10 @@ def official_points(
     ].copy()
     news["is_main"] = False
     for frame in (ours, news):
-        frame["panel"] = [national_name if u == national else names[u] for u in frame["unit_id"]]
-        frame["series_name"] = [series_words(s) for s in frame["series_key"]]
+        frame["panel"] = [
+            national_name if u == national else names[u] for u in frame["unit_id"].tolist()
+        ]
+        frame["series_name"] = _each_once(frame["series_key"], series_words)
         frame["hover_text"] = [
             f"<b>{p}</b><br>{v}<br>{pl}<br>{g}<br>{sn}<br>{src}"
             for p, v, pl, g, sn, src in zip(
