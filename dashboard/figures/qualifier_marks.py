@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import PALETTE, TEXT, base_layout, empty_figure
+from dashboard.figures.theme import PALETTE, TEXT, base_layout, empty_layout
 
 LOWER = frozenset({"over", "at_least"})
 UPPER = frozenset({"nearly", "under", "up_to"})
@@ -152,6 +152,6 @@ EMPTY_HEIGHT = 220
 
 def compact_empty(message: str) -> go.Figure:
     """The house 'nothing to draw' figure, wrapped for a phone and only as tall as it needs."""
-    figure = empty_figure("<br>".join(textwrap.wrap(message, 34)) or message)
-    figure.update_layout(height=EMPTY_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return figure
+    layout = empty_layout("<br>".join(textwrap.wrap(message, 34)) or message)
+    layout.update(height=EMPTY_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return go.Figure({"data": [], "layout": layout}, _validate=False)

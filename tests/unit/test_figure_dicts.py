@@ -60,3 +60,24 @@ def test_dict_built_figures_pass_plotly_validation_unchanged(
         drawn += bool(built["data"])
     # The loop drew real panels, not only 'choose a unit' figures.
     assert drawn > 10
+
+
+def test_empty_figures_are_the_ones_plotly_would_build() -> None:
+    """The 'nothing to draw' figures, built as dicts, match the same steps through plotly."""
+    from dashboard.figures.qualifier_marks import EMPTY_HEIGHT, compact_empty
+    from dashboard.figures.theme import apply_theme, empty_figure
+
+    message = "No official figures for this selection, for a message long enough to wrap"
+    expected = go.Figure()
+    expected.add_annotation(
+        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+        font={"size": 16, "color": "#212529"},
+    )  # fmt: skip
+    expected.update_xaxes(visible=False)
+    expected.update_yaxes(visible=False)
+    apply_theme(expected)
+    assert _as_json(empty_figure(message)) == _as_json(expected)
+    compact = _as_json(compact_empty(message))
+    assert compact["layout"]["height"] == EMPTY_HEIGHT
+    assert compact["layout"]["annotations"][0]["text"].count("<br>") == 2
+    assert _as_json(go.Figure(compact_empty(message).to_dict())) == compact
