@@ -29,6 +29,7 @@ DICT_BUILT_CHARTS = (
     "knife-rate-series",
     "school-exclusions",
     "suspension-rates",
+    "funding-reach-scatter",
 )
 
 
