@@ -60,7 +60,7 @@ def test_dict_built_figures_pass_plotly_validation_unchanged(
         assert checked == built, f"{chart} for {selection}"
         drawn += bool(built["data"])
     # The loop drew real panels, not only 'choose a unit' figures.
-    assert drawn > 10
+    assert drawn >= 3
 
 
 def test_empty_figures_are_the_ones_plotly_would_build() -> None:
