@@ -30,6 +30,7 @@ DICT_BUILT_CHARTS = (
     "school-exclusions",
     "suspension-rates",
     "funding-reach-scatter",
+    "funding-per-person",
 )
 
 
