@@ -428,21 +428,35 @@ def total_with_bounds(values: Iterable[float], qualifiers: Iterable[str]) -> Tot
 OVERVIEW_FUNDING = ("funding_home_office_vru",)
 
 
-def _figure_list(rows: pd.DataFrame, with_label: bool) -> str:
+def sort_order(keys: np.ndarray, *, ascending: bool = True) -> list[int]:
+    """Positions of `keys` in the order DataFrame.sort_values gives for one key column.
+
+    The same steps as pandas (numpy's quicksort on the present values, reversed around the
+    sort when descending, missing values last), so rows with equal keys come out in the same
+    order as a sort of the frame would put them: for sorting lists instead of sub-frames.
+    """
+    missing = np.asarray(pd.isna(keys), dtype=bool)
+    index = np.arange(len(keys))
+    present, where = keys[~missing], index[~missing]
+    if not ascending:
+        present, where = present[::-1], where[::-1]
+    order = where[present.argsort(kind="quicksort")]
+    if not ascending:
+        order = order[::-1]
+    return [*order.tolist(), *index[missing].tolist()]
+
+
+def _figure_list(columns: dict[str, list], starts: np.ndarray, with_label: bool) -> str:
     """'£1.6m (2019/20; APCC 2020, p. 20)' for each figure, most recent period first."""
-    ordered = rows.sort_values("period_start", ascending=False, na_position="last")
     parts = []
-    for metric_label, value_text, period_label, citation in zip(
-        ordered["metric_label"],
-        ordered["value_text"],
-        ordered["period_label"],
-        ordered["citation"],
-        strict=True,
-    ):
-        label = f"{metric_label}: " if with_label else ""
+    for position in sort_order(starts, ascending=False):
+        label = f"{columns['metric_label'][position]}: " if with_label else ""
         # The source's name only: its web address is a link on the profile, not cell text.
-        source = citation_parts(str(citation))[0]
-        parts.append(f"{label}{value_text} ({period_label}; {source})")
+        source = citation_parts(str(columns["citation"][position]))[0]
+        parts.append(
+            f"{label}{columns['value_text'][position]} "
+            f"({columns['period_label'][position]}; {source})"
+        )
     return "; ".join(parts)
 
 
@@ -472,17 +486,25 @@ def unit_overview(
         metrics=OVERVIEW_FUNDING + reach_metrics,
         year=year,
     )
-    # Grouped once (a mask per unit over the table was most of a release's first answer).
-    figures = figures[
-        ["unit_id", "metric_id", "metric_label", "value_text", "period_label", "citation",
-         "period_start"]
-    ]  # fmt: skip
-    by_unit = dict(tuple(figures.groupby("unit_id", sort=False)))
+    # Read once into lists and grouped by unit in Python: a mask and a sort per unit and
+    # column over sub-frames was most of a release's first answer.
+    texts = ("unit_id", "metric_id", "metric_label", "value_text", "period_label", "citation")
+    columns = {name: figures[name].tolist() for name in texts}
+    starts = figures["period_start"].to_numpy()
+    by_unit: dict[str, list[int]] = {}
+    for position, unit_id in enumerate(columns["unit_id"]):
+        by_unit.setdefault(unit_id, []).append(position)
+    reach_set = set(reach_metrics)
+
+    def listed(positions: list[int], with_label: bool) -> str:
+        part = {name: [values[p] for p in positions] for name, values in columns.items()}
+        return _figure_list(part, starts[positions], with_label)
+
     rows = []
     for unit in chosen.itertuples(index=False):
-        mine = by_unit.get(unit.unit_id, figures.iloc[:0])
-        funding = mine[mine["metric_id"].isin(OVERVIEW_FUNDING)]
-        reach = mine[mine["metric_id"].isin(reach_metrics)]
+        mine = by_unit.get(unit.unit_id, [])
+        funding = [p for p in mine if columns["metric_id"][p] in OVERVIEW_FUNDING]
+        reach = [p for p in mine if columns["metric_id"][p] in reach_set]
         rows.append(
             {
                 "unit_id": unit.unit_id,
@@ -491,8 +513,8 @@ def unit_overview(
                 "area_name": unit.area_name,
                 "pcc": "" if pd.isna(unit.pcc) else unit.pcc,
                 "lead": "" if pd.isna(unit.lead) else unit.lead,
-                "funding": _figure_list(funding, with_label=False) or MISSING_TEXT,
-                "reach": _figure_list(reach, with_label=True) or MISSING_TEXT,
+                "funding": listed(funding, with_label=False) or MISSING_TEXT,
+                "reach": listed(reach, with_label=True) or MISSING_TEXT,
                 "figures": len(mine),
             }
         )
