@@ -7,8 +7,9 @@ cannot be computed is NaN with a `reason`, never 0.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -428,6 +429,14 @@ def total_with_bounds(values: Iterable[float], qualifiers: Iterable[str]) -> Tot
 OVERVIEW_FUNDING = ("funding_home_office_vru",)
 
 
+def each_once(values: pd.Series, function: Callable[[Any], Any]) -> list:
+    """`function` of each value, worked out once per distinct value: what `values.map(function)`
+    gives, for slugs that repeat on hundreds of rows and are each read with regular expressions."""
+    found = values.tolist()
+    known = {value: function(value) for value in dict.fromkeys(found)}
+    return [known[value] for value in found]
+
+
 def sort_order(keys: np.ndarray, *, ascending: bool = True) -> list[int]:
     """Positions of `keys` in the order DataFrame.sort_values gives for one key column.
 
@@ -771,12 +780,35 @@ def compare_figures(
     if peers:
         others_allowed &= rows["unit_id"].isin([*peers, national])
     mine = with_display_text(rows[rows["unit_id"] == focus])
-    others = rows[others_allowed & rows["unit_id"].ne(focus) & rows["value"].notna()]
+    # The table read once into lists and grouped by measure and period, so that each of the
+    # focus unit's figures looks its partners up instead of filtering the whole table.
+    unit_ids = rows["unit_id"].tolist()
+    metrics = rows["metric_id"].tolist()
+    bases = rows["basis"].tolist()
+    has_value = rows["value"].notna().tolist()
+    allowed = others_allowed.tolist()
+    other_bases: dict[str, list] = {}  # measure -> the bases of other figures, in table order
+    other_pairs: set[tuple[str, str]] = set()  # (measure, basis) of other figures with dates
+    groups: dict[tuple[str, str], list[int]] = {}  # (measure, basis) -> positions in rows
+    for position, (unit, metric, basis, valued, ok) in enumerate(
+        zip(unit_ids, metrics, bases, has_value, allowed, strict=True)
+    ):
+        if ok and unit != focus and valued:
+            other_bases.setdefault(metric, []).append(basis)
+            if not pd.isna(basis):
+                other_pairs.add((metric, basis))
+        if valued and (unit == focus or ok) and not pd.isna(basis):
+            groups.setdefault((metric, basis), []).append(position)
 
-    compared: list[pd.DataFrame] = []
+    chosen: list[int] = []
     unmatched: list[dict[str, object]] = []
     done: set[tuple[str, str]] = set()
-    for _, figure in mine.sort_values(["metric_label", "period_start"]).iterrows():
+    fields = (
+        "metric_id", "metric_label", "category", "display_text", "period_label", "citation",
+        "value_status", "value", "basis",
+    )  # fmt: skip
+    ordered = mine.sort_values(["metric_label", "period_start"])
+    for figure in ordered.loc[:, list(fields)].to_dict("records"):
         reason = ""
         if figure["value_status"] == "chart_only" or pd.isna(figure["value"]):
             reason = "shown only as a chart in the source, so there is no number to compare"
@@ -786,13 +818,12 @@ def compare_figures(
                 "up with another figure"
             )
         else:
-            same_metric = others[others["metric_id"] == figure["metric_id"]]
-            partners = same_metric[same_metric["basis"] == figure["basis"]]
-            if partners.empty:
-                if same_metric.empty:
+            same_metric = other_bases.get(figure["metric_id"], [])
+            if (figure["metric_id"], figure["basis"]) not in other_pairs:
+                if not same_metric:
                     reason = "no other unit and no national figure has this measure"
                 else:
-                    periods = sorted({period_basis_label(k) for k in same_metric["basis"].dropna()})
+                    periods = sorted({period_basis_label(k) for k in same_metric if not pd.isna(k)})
                     shown = ", ".join(periods[:4]) + (" and others" if len(periods) > 4 else "")
                     reason = "other figures for this measure cover other periods" + (
                         f" ({shown})" if shown else " (undated)"
@@ -801,30 +832,15 @@ def compare_figures(
                 key = (figure["metric_id"], str(figure["basis"]))
                 if key not in done:
                     done.add(key)
-                    group = rows[
-                        (rows["metric_id"] == figure["metric_id"])
-                        & (rows["basis"] == figure["basis"])
-                        & rows["value"].notna()
-                        & (rows["unit_id"].eq(focus) | others_allowed)
-                    ]
-                    compared.append(group)
+                    chosen += groups[(figure["metric_id"], figure["basis"])]
         if reason:
-            unmatched.append(
-                {
-                    "metric_id": figure["metric_id"],
-                    "metric_label": figure["metric_label"],
-                    "category": figure["category"],
-                    "display_text": figure["display_text"],
-                    "period_label": figure["period_label"],
-                    "citation": figure["citation"],
-                    "reason": reason,
-                }
-            )
+            unmatched.append({name: figure[name] for name in UNMATCHED_COLUMNS[:-1]})
+            unmatched[-1]["reason"] = reason
 
     unmatched_frame = pd.DataFrame(unmatched, columns=list(UNMATCHED_COLUMNS))
-    if not compared:
+    if not chosen:
         return pd.DataFrame(columns=list(COMPARE_COLUMNS)), unmatched_frame
-    table = pd.concat(compared)
+    table = rows.iloc[chosen]
     is_national = table["unit_id"].eq(national)
     relative = table["unit_of_measure"].isin(RELATIVE_UNITS)
     labels = {}

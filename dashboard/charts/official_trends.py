@@ -151,14 +151,6 @@ def _placeable(rows: pd.DataFrame) -> pd.DataFrame:
     return drawn
 
 
-def _each_once(values: pd.Series, words) -> list:
-    """`words` of each value, worked out once per distinct value (release slugs repeat on
-    hundreds of rows, and each is read with regular expressions)."""
-    found = values.tolist()
-    known = {value: words(value) for value in dict.fromkeys(found)}
-    return [known[value] for value in found]
-
-
 def _main_series(points: pd.DataFrame) -> dict[str, str]:
     """Each unit's main series: of its releases with more than one point, the one with most
     points, then the latest release, then the last series key in sorted order.
@@ -207,7 +199,7 @@ def official_points(
     drawn = _placeable(rows)
     official = drawn["source_id"].str.match(OFFICIAL_SOURCES)
     ours, news = drawn[official].copy(), drawn[~official].copy()
-    ours["release"] = _each_once(ours["series"], release_order)
+    ours["release"] = transforms.each_once(ours["series"], release_order)
     ours = ours.sort_values("release").drop_duplicates(
         ["unit_id", "period_start", "period_end"], keep="last"
     )
@@ -223,7 +215,7 @@ def official_points(
         frame["panel"] = [
             national_name if u == national else names[u] for u in frame["unit_id"].tolist()
         ]
-        frame["series_name"] = _each_once(frame["series_key"], series_words)
+        frame["series_name"] = transforms.each_once(frame["series_key"], series_words)
         frame["hover_text"] = [
             f"<b>{p}</b><br>{v}<br>{pl}<br>{g}<br>{sn}<br>{src}"
             for p, v, pl, g, sn, src in zip(
