@@ -32,6 +32,25 @@ from dashboard.schema import NATIONAL
 from dashboard.selection import Selection
 
 OFFICIAL_SOURCES = r"^(ons_pfa_|dfe_exclusions_)"
+# The observation columns that not_drawn_notes and the time_points it calls read.
+NOTE_COLUMNS = (
+    "unit_id",
+    "unit_name",
+    "metric_id",
+    "metric_label",
+    "value",
+    "value_text",
+    "value_status",
+    "period_start",
+    "period_end",
+    "period_label",
+    "geography",
+    "series",
+    "source_id",
+    "source_short",
+    "page",
+    "citation",
+)
 # The observation columns that official_points reads or hands on to the chart's table.
 POINT_COLUMNS = (
     "unit_id",
@@ -252,7 +271,10 @@ def not_drawn_notes(store: DataStore, selection: Selection, metric: str) -> tupl
     if metric == PERMANENT:
         kinds = tuple(m for m in EXCLUSION_METRICS if m not in (PERMANENT, SUSPENSION))
         kinds += (PERMANENT,)
-    rows = transforms.observations_for(store.observations, units=units, metrics=kinds)
+    # Only the columns read here (time_points copies and sorts what it is given).
+    rows = transforms.observations_for(
+        store.observations[list(NOTE_COLUMNS)], units=units, metrics=kinds
+    )
     rows = rows[~rows["source_id"].str.match(OFFICIAL_SOURCES)]
     drawn, rest = transforms.time_points(rows)
     if metric == PERMANENT:
@@ -411,6 +433,7 @@ def _chart(
 ) -> ChartResult:
     areas, national, news = official_points(store, selection, metric, national_name=national_name)
     panels = area_panels(store, selection)
+    table = _table(areas, national, news)
     figure = build_area_trend(
         areas,
         national,
@@ -439,10 +462,10 @@ def _chart(
             + (f"; {selection.year.replace('-', '/')} shaded" if selection.year else "")
             + shared,
         ),
-        source_line=short_source_line(_table(areas, national, news)),
+        source_line=short_source_line(table),
         summary=_summary(store, selection, areas, national, metric, national_name, noun),
         figure=figure,
-        table=_table(areas, national, news),
+        table=table,
         caveats=(
             *notes,
             *(NEWS_NOTE if not news.empty else ()),
