@@ -9,14 +9,13 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs
-from dashboard.cache import data_fingerprint
-from dashboard.charts.headlines import headline_figures, published_totals
+from dashboard.charts.headlines import headline_figures, published_totals_for
 from dashboard.charts.map_view import (
     MapData,
     coloraxis_for,
+    map_data_for,
     map_table,
     measure_for,
-    prepare_map_data,
     profile_targets,
     selected_updates,
     unit_for_location,
@@ -91,22 +90,15 @@ def units_after_click(
 def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> None:
     """Wire the map; its frames are prepared here, once per data version (a release makes new
     ones on the first request after it), unless the factory passes them in."""
-    prepared: dict[str, tuple[MapData, Any]] = {}
-    if map_data is not None:
-        prepared[data_fingerprint(store)] = (map_data, published_totals(store))
     known = inputs.known_for(store)
 
     def current() -> tuple[MapData, Any]:
-        key = data_fingerprint(store)
-        if key not in prepared:
-            prepared.clear()
-            # The request's own snapshot, not the live view of the store: the map's frames are
-            # worked out later, on first use, and must come from the version in the key.
-            snapshot = store.current() if isinstance(store, LiveStore) else store
-            prepared[key] = (prepare_map_data(snapshot), published_totals(snapshot))
-        return prepared[key]
-
-    current()
+        # The request's own snapshot, not the live view of the store: the map's frames are
+        # worked out from the version they are kept with (prepared before a release is served).
+        snapshot = store.current() if isinstance(store, LiveStore) else store
+        if map_data is not None and snapshot is store:
+            return map_data, published_totals_for(snapshot)
+        return map_data_for(snapshot), published_totals_for(snapshot)
 
     def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
         """The widgets' values parsed (dashboard.inputs), with the map's own measure rule."""

@@ -682,6 +682,11 @@ class MapData:
         measure_id, _ = key = self.key(selection)
         return map_frame(self.unit_frames[key], self.coverage, measure(measure_id).label)
 
+    def work_out_all(self) -> None:
+        """Every measure's frames now (preparing a release off the request path)."""
+        if isinstance(self.unit_frames, _UnitFrames):
+            self.unit_frames.measures.work_out_all()
+
     def texts_for(self, selection: Selection) -> MapTexts:
         _measure, year = self.key(selection)
         return map_texts(
@@ -732,12 +737,20 @@ class _MeasureFrames:
     def keys(self) -> list[tuple[str, str | None]]:
         return [(m, y) for m in MEASURE_IDS for y in self.of(m)[0]]
 
+    def work_out_all(self) -> None:
+        for measure_id in MEASURE_IDS:
+            self.of(measure_id)
+
 
 class _UnitFrames(Mapping):
     """`MapData.unit_frames`: (measure, year) -> frame, each measure worked out on first use."""
 
     def __init__(self, measures: _MeasureFrames) -> None:
         self._measures = measures
+
+    @property
+    def measures(self) -> _MeasureFrames:
+        return self._measures
 
     def __getitem__(self, key: tuple[str, str | None]) -> pd.DataFrame:
         measure_id, year = key
@@ -787,6 +800,11 @@ def prepare_map_data(store: DataStore) -> MapData:
         default_years=_DefaultYears(measures),
         labels=labels_for(store, coverage),
     )
+
+
+def map_data_for(store: DataStore) -> MapData:
+    """`prepare_map_data`, once per data version (kept with the store)."""
+    return store.derived(("map-data",), lambda: prepare_map_data(store))
 
 
 def scale_options(measure_id: str, money: bool) -> dict[str, bool]:
