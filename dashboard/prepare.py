@@ -14,7 +14,7 @@ from __future__ import annotations
 from dashboard import catalogue, transforms
 from dashboard.charts import compare, investment
 from dashboard.charts.headlines import published_totals_for
-from dashboard.charts.map_view import map_data_for
+from dashboard.charts.map_view import first_map_figure, map_data_for
 from dashboard.datastore import DataStore
 from dashboard.selection import Selection
 
@@ -23,9 +23,12 @@ def prepare(store: DataStore) -> None:
     """Work out, for this data version, what the views share (see the module docstring)."""
     if store.boundaries is not None:
         map_data_for(store).work_out_all()
+        first_map_figure(store, Selection())  # the map as a page first draws it
         compare.prepare(store)
     published_totals_for(store)
     catalogue.grid_for(store)
+    for year in (None, *store.programme_years):  # /units for every year the filter offers
+        catalogue.units_overview(store, year=year)
     # The /investment views' pairs for every reach measure the filters offer, all years.
     for metric in (None, *transforms.REACH_METRICS.values()):
         investment.pairs_table(store, Selection((), None, metric))

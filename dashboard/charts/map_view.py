@@ -840,6 +840,22 @@ def web_map_figure(data: MapData, selection: Selection) -> go.Figure:
     )
 
 
+def first_map_figure(store: DataStore, selection: Selection) -> dict[str, Any]:
+    """`web_map_figure(map_data_for(store), selection)` as a plain figure dict, with the drawing
+    for the measure and year made once per data version and only the chosen units' outline
+    added per request (a page's first map answer after a release is then a lookup)."""
+    data = map_data_for(store)
+    measure_id, year = data.key(selection)
+    drawn = store.derived(
+        ("web-map", measure_id, year),
+        lambda: web_map_figure(data, Selection((), year, measure_id)).to_plotly_json(),
+    )
+    traces = list(drawn["data"])
+    for index, properties in selected_updates(data.coverage, selection.units).items():
+        traces[index] = {**traces[index], **properties}
+    return {"data": traces, "layout": drawn["layout"]}
+
+
 def value_updates(data: MapData, selection: Selection) -> dict[int, dict[str, list[Any]]]:
     """Per trace index, the new values when the measure or year changes (no geometry)."""
     measure_id = measure_for(selection)
