@@ -25,6 +25,7 @@ from backports import zstd
 from dash.fingerprint import check_fingerprint
 
 from dashboard.datastore import DataStore
+from dashboard.store.live import prepare_first
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +303,8 @@ def warm_up(server: flask.Flask) -> None:
     if state is not None and state.warmed:
         return
     started = time.perf_counter()
+    # The data's shared frames too, for the same reason (workers inherit them).
+    prepare_first(server)
     client = server.test_client()
     page = client.get("/", headers={"Accept-Encoding": "identity"})
     if state is None:

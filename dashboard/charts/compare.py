@@ -130,10 +130,16 @@ def place_names(store: DataStore) -> dict[str, str]:
     }
 
 
+def prepare(store: DataStore) -> dict[str, str]:
+    """`place_names`, once per data version (dashboard/prepare.py calls it before a release
+    is served)."""
+    return store.derived(("compare-place-names",), lambda: place_names(store))
+
+
 def short_row_labels(store: DataStore, compared: pd.DataFrame) -> list[str]:
     """What a row's tick says: the unit's place name instead of its full name, so the dots keep
     the width on a phone and a slide (the full name is in the hover, legend and table)."""
-    places = store.derived(("compare-place-names",), lambda: place_names(store))
+    places = prepare(store)
     shorts = []
     for unit, name, label in zip(
         compared["unit_id"], compared["unit_name"], compared["row_label"], strict=True
