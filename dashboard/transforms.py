@@ -668,14 +668,29 @@ def latest_official_figures(figures: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     Figures from other sources are all kept. Of several releases giving the latest period, the
     last loaded is kept (the one the trend lines use).
     """
-    official = figures["source_id"].astype(str).str.startswith(OFFICIAL_SOURCE_PREFIXES)
-    if not official.any():
+    official = [
+        source.startswith(OFFICIAL_SOURCE_PREFIXES)
+        for source in figures["source_id"].astype(str).tolist()
+    ]
+    if not any(official):
         return figures, 0
-    part = figures.loc[official]
-    latest = part["period_end"].groupby(part["metric_id"]).transform("max")
-    newest = part.loc[part["period_end"] == latest]
-    keep = newest.drop_duplicates("metric_id", keep="last").index
-    kept = figures.loc[~official | figures.index.isin(keep)]
+    # In plain Python over the columns (a groupby per chart was most of a profile chart's
+    # data work): each measure's latest period end, then the last row that has it.
+    metrics, ends = figures["metric_id"].tolist(), figures["period_end"].tolist()
+    latest: dict[object, object] = {}
+    for is_official, metric, end in zip(official, metrics, ends, strict=True):
+        if is_official and not pd.isna(metric) and not pd.isna(end):
+            latest[metric] = max(latest.get(metric, end), end)
+    last_of: dict[object, object] = {}
+    for label, is_official, metric, end in zip(figures.index, official, metrics, ends, strict=True):
+        if is_official and metric in latest and end == latest[metric]:
+            last_of[metric] = label
+    keep = set(last_of.values())
+    shown = [
+        not is_official or label in keep
+        for label, is_official in zip(figures.index, official, strict=True)
+    ]
+    kept = figures.loc[shown]
     return kept, int(len(figures) - len(kept))
 
 
