@@ -31,6 +31,7 @@ DICT_BUILT_CHARTS = (
     "suspension-rates",
     "funding-reach-scatter",
     "funding-per-person",
+    "funding-by-year",
 )
 
 
