@@ -9,6 +9,14 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.end_labels import (
+    Frame,
+    LabelRequest,
+    fixed_box,
+    marks_of,
+    place_end_labels,
+    vertical_line,
+)
 from dashboard.figures.qualifier_marks import compact_empty
 from dashboard.figures.theme import MUTED, PALETTE, TEXT, base_layout
 
@@ -163,32 +171,20 @@ def _last_value(part: pd.DataFrame) -> float | None:
     return None if main.empty else float(main.sort_values("x").iloc[-1]["value"])
 
 
-def _end_label(part: pd.DataFrame, text: str, colour: str, axis: Axes, above: bool) -> dict | None:
-    """The area's name beside the last point of its main line (a direct label).
-
-    Of two labels, the higher line's sits wholly above its point and the lower line's wholly
-    below (anchored by its edge, not by a fixed shift), so the two never cover each other at
-    any type size, however close the lines end.
-    """
-    main = part[part["is_main"]]
-    if main.empty:
-        main = part
-    if main.empty:
+def _end_request(part: pd.DataFrame, text: str, colour: str, above: bool) -> LabelRequest | None:
+    """A direct label for the last mark of a series (its line's end, or a later edition's dot
+    when one comes after it): the label must clear that mark too."""
+    if part.empty:
         return None
-    last = main.sort_values("x").iloc[-1]
-    return {
-        "text": text,
-        "x": last["x"],
-        "y": float(last["value"]),
-        "xref": axis[0],
-        "yref": axis[1],
-        "xanchor": "left",
-        "yanchor": "bottom" if above else "top",
-        "xshift": 8,
-        "yshift": 2 if above else -2,
-        "showarrow": False,
-        "font": {"size": 13, "color": colour},
-    }
+    last = part.sort_values(["x", "is_main"]).iloc[-1]
+    radius = 3.0 if last["is_main"] else 5.0  # _traces_for: line markers 6 px, dots 8 + 2 px
+    return LabelRequest(text, colour, last["x"], float(last["value"]), radius, above)
+
+
+def _panel_top(*frames: pd.DataFrame) -> float:
+    """The top of a panel on its own scale: the highest figure drawn in it, with room."""
+    values = [float(f["value"].max()) for f in frames if not f.empty]
+    return 1.08 * max(values or [1.0])
 
 
 def _start_marks(start: pd.Timestamp | None, axis: Axes, label: bool) -> tuple[list, list]:
@@ -428,32 +424,51 @@ def build_area_trend(
             traces += _reported_traces(reported[reported["panel"] == name], axis)
             continue
         mine = by_panel.get(name, areas.iloc[:0])
+        requests: list[LabelRequest | None] = []
+        panel_frames = [mine, reported[reported["panel"] == name]]
         if national_in_panels and not national.empty:
             if single:
                 traces += [{**t, "xaxis": x_id, "yaxis": y_id} for t in national_traces]
             else:
                 shapes += _context_line(national, axis)
             if single:
-                traces += _reported_traces(
-                    reported[reported["panel"] == national_name], axis, NATIONAL_COLOUR
+                theirs = reported[reported["panel"] == national_name]
+                traces += _reported_traces(theirs, axis, NATIONAL_COLOUR)
+                requests.append(
+                    _end_request(national, national_name, NATIONAL_COLOUR, national_above)
                 )
-                label = _end_label(national, national_name, NATIONAL_COLOUR, axis, national_above)
-                annotations += [label] if label else []
+                panel_frames += [national, theirs]
         # Small multiples draw each area's main series as a bare line (twenty panels of dots
         # were most of the page's elements); one area gets every edition's dots.
         traces += _traces_for(mine, AREA_COLOUR, axis, width=2.5, name=name, dots=single)
         if single:
             traces += _reported_traces(reported[reported["panel"] == name], axis)
-        if single and not mine.empty:
-            label = _end_label(mine, name, AREA_COLOUR, axis, not national_above)
-            annotations += [label] if label else []
+            requests.append(_end_request(mine, name, AREA_COLOUR, not national_above))
+        fixed: list[tuple] = []
         if highlight is not None:
             shapes.append(_shade(highlight, axis))
             if single or index == 0:
                 annotations.append(_shade_label(highlight, axis))
+                fixed.append(
+                    (highlight[1], 0.0, _shade_label(highlight, axis)["text"], "left", "bottom")
+                )
         marks, notes = _start_marks(starts.get(name), axis, label=single or index == 0)
         shapes += marks
         annotations += notes
+        fixed += [(n["x"], 1.0, n["text"], "right", "top") for n in notes]
+        if single:
+            top = _panel_top(*panel_frames)
+            layout[f"yaxis{y_id[1:]}"] |= {"range": [0, top], "autorange": False}
+            frame = Frame((x_range[0], x_range[1]), (0.0, top), axis)
+            annotations += place_end_labels(
+                [r for r in requests if r is not None],
+                marks_of(traces, frame),
+                [
+                    *(fixed_box(frame, *f) for f in fixed),
+                    *(vertical_line(frame, m["x0"]) for m in marks),
+                ],
+                frame,
+            )
     theme = base_layout()
     for key, value in layout.items():
         layout[key] = {**theme[key[:5]], **value}
