@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs, transforms
@@ -30,11 +30,19 @@ from dashboard.geography import (
 )
 from dashboard.selection import Selection
 from layouts.chart_card import data_table
-from layouts.profile import figure_tables, official_series_note, sources_list
+from layouts.profile import (
+    figure_tables,
+    graph_box_style,
+    official_series_note,
+    profile_graph,
+    sources_list,
+)
 
 PROFILE_CHARTS = tuple(spec.name for spec in profile_charts.SPECS)
 
 UNIT_PREFIX = "/unit/"
+# Sets a chart's in-view store once its box comes near the window (dashboard/assets/clientside.js).
+DRAW_WHEN_VISIBLE = ClientsideFunction(namespace="vru", function_name="drawWhenVisible")
 
 
 def unit_from_path(pathname: str | None, unit_ids: tuple[str, ...]) -> str | None:
@@ -156,45 +164,62 @@ def profile_figure_outputs(result: ChartResult) -> tuple[Any, bool]:
 def register_profile_chart(app: Dash, store: DataStore, chart: str, known: inputs.Choices) -> None:
     """Callbacks of one profile chart card (string IDs, so one set per chart)."""
 
-    def words_and_table(pathname, year_value) -> tuple:
+    def built(pathname, year_value) -> ChartResult:
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
         year, _ = inputs.year(year_value, known.years)
-        result = build_chart(chart, store, Selection((unit_id,), year))
-        table = data_table(result.table, f"{result.title}: {result.subtitle}")
-        return table, result.summary, result.subtitle, result.source_line
+        return build_chart(chart, store, Selection((unit_id,), year))
 
-    # Words and table, then the figure, in two callbacks: the words need not wait for the
-    # graph library to load. Both build the same chart, so they always agree. The table is put
-    # in the page only while it is shown.
+    def table_of(result: ChartResult) -> Any:
+        return data_table(result.table, f"{result.title}: {result.subtitle}")
+
+    # The graph is drawn only once its box comes into view (most of the page's elements and
+    # drawing time were the three charts below the first screen).
+    app.clientside_callback(
+        DRAW_WHEN_VISIBLE,
+        Output(ids.profile_in_view_store(chart), "data"),
+        Input(ids.profile_graph_box(chart), "id"),
+        State(ids.profile_in_view_store(chart), "id"),
+    )
+
+    # Words, table and the card's shape at once, the graph when it is in view: both build the
+    # same chart, so they always agree. The table is put in the page only while it is shown;
+    # an empty chart's card is its summary alone from the start, and a card with a chart
+    # keeps the chart's height before it is drawn, so nothing below it moves.
     @app.callback(
         Output(ids.profile_table(chart), "children"),
         Output(ids.profile_summary(chart), "children"),
         Output(ids.profile_subtitle(chart), "children"),
         Output(ids.profile_source(chart), "children"),
+        Output(ids.profile_body_box(chart), "hidden"),
+        Output(ids.profile_graph_box(chart), "style"),
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
-        Input(ids.profile_graph(chart), "id"),
+        Input(ids.profile_graph_box(chart), "id"),
         State(ids.profile_view_switch(chart), "value"),
     )
-    def fill_profile_chart_words(pathname, year_value, _graph_id, view):
-        table, *words = words_and_table(pathname, year_value)
-        return table if view == "table" else None, *words
+    def fill_profile_chart_words(pathname, year_value, _box_id, view):
+        result = built(pathname, year_value)
+        figure, hidden = profile_figure_outputs(result)
+        table = table_of(result) if view == "table" else None
+        words = (result.summary, result.subtitle, result.source_line)
+        return table, *words, hidden, graph_box_style(figure)
 
     @app.callback(
-        Output(ids.profile_graph(chart), "figure"),
-        Output(ids.profile_body_box(chart), "hidden"),
+        Output(ids.profile_graph_box(chart), "children"),
         Input(ids.URL_LOCATION, "pathname"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
-        Input(ids.profile_graph(chart), "id"),
+        Input(ids.profile_in_view_store(chart), "data"),
+        # Not called when the card appears (it is not in view yet: a wasted round trip per
+        # card), only when the store says it is seen, or the year changes.
+        prevent_initial_call=True,
     )
-    def fill_profile_chart_figure(pathname, year_value, _graph_id):
-        unit_id = unit_from_path(pathname, store.unit_ids)
-        if unit_id is None:
+    def fill_profile_chart_figure(pathname, year_value, in_view):
+        if in_view is not True:
             raise PreventUpdate
-        year, _ = inputs.year(year_value, known.years)
-        return profile_figure_outputs(build_chart(chart, store, Selection((unit_id,), year)))
+        figure, hidden = profile_figure_outputs(built(pathname, year_value))
+        return None if hidden else profile_graph(chart, figure)
 
     @app.callback(
         Output(ids.profile_graph_box(chart), "hidden"),
@@ -208,4 +233,4 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
     def switch_profile_chart_and_table(view, pathname, year_value):
         if inputs.choice(view, ("chart", "table"), "chart") != "table":
             return False, True, None
-        return True, False, words_and_table(pathname, year_value)[0]
+        return True, False, table_of(built(pathname, year_value))

@@ -95,6 +95,11 @@ def profile_graph_box(chart: str) -> str:
     return _per_chart("profile-figure-container", chart)
 
 
+def profile_in_view_store(chart: str) -> str:
+    """True once a profile chart's box has come into view: only then is it drawn."""
+    return _per_chart("profile-in-view-store", chart)
+
+
 def profile_body_box(chart: str) -> str:
     """Switch, download menu, graph and table of a profile card: hidden when it has nothing."""
     return _per_chart("profile-body-container", chart)

@@ -452,6 +452,8 @@ def health_report(store: DataStore, cache: Any = None) -> tuple[dict[str, Any], 
     # Which data this worker serves, and which worker answered (a load balancer or a test can
     # see that every worker follows the store).
     report["data_version"] = int(getattr(store, "data_version", 0))
+    # False for a moment after a release: its shared frames are still being worked out.
+    report["prepared"] = bool(getattr(store, "fully_prepared", True))
     report["worker"] = os.getpid()
     report["status"] = "ok" if healthy else "unavailable"
     for part in (store, cache):

@@ -33,6 +33,21 @@ def _text(value: object, missing: str = NOT_NAMED) -> str:
     return missing if value is None or pd.isna(value) or not str(value).strip() else str(value)
 
 
+PLACEHOLDER_HEIGHT = 450  # a graph's height before its figure says otherwise (plotly's default)
+
+
+def profile_graph(chart: str, figure: object) -> dcc.Graph:
+    """The graph of a profile card, made when the card comes into view (see profile_card)."""
+    return dcc.Graph(id=ids.profile_graph(chart), figure=figure, config=graph_config())
+
+
+def graph_box_style(figure: object) -> dict[str, str]:
+    """The graph box's reserved height: the figure's own, or plotly's default."""
+    layout = getattr(figure, "layout", None)
+    height = getattr(layout, "height", None) or PLACEHOLDER_HEIGHT
+    return {"minHeight": f"{int(height)}px"}
+
+
 def profile_card(chart: str, title: str) -> html.Section:
     """A chart card like the shared one, with the profile's own IDs (filled from the address)."""
     heading_id = f"{chart}-profile-heading"
@@ -67,14 +82,14 @@ def profile_card(chart: str, title: str) -> html.Section:
                         className="mb-2 no-print",
                     ),
                     export_menu(chart, title),
+                    # The graph is put here when the box comes into view (profile_graph);
+                    # until then the box keeps the chart's height, so nothing moves.
                     html.Div(
-                        dcc.Graph(
-                            id=ids.profile_graph(chart),
-                            config=graph_config(),
-                        ),
                         id=ids.profile_graph_box(chart),
                         className="profile-graph",
+                        style={"minHeight": f"{PLACEHOLDER_HEIGHT}px"},
                     ),
+                    dcc.Store(id=ids.profile_in_view_store(chart), data=False),
                     html.Div(id=ids.profile_table(chart), hidden=True),
                 ],
                 id=ids.profile_body_box(chart),

@@ -110,6 +110,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             });
             return Object.assign({}, figure, {data: data, layout: out});
         },
+        // A chart below the first screen is drawn only when its box comes near the window:
+        // the box's store is set to true then (once), and the server callback that draws the
+        // chart waits for it. Without IntersectionObserver, or without the box, at once.
+        drawWhenVisible: function (boxId, storeId) {
+            var box = document.getElementById(boxId);
+            if (!box || typeof window.IntersectionObserver !== "function") {
+                return true;
+            }
+            var observer = new window.IntersectionObserver(function (entries) {
+                if (entries.some(function (entry) { return entry.isIntersecting; })) {
+                    observer.disconnect();
+                    window.dash_clientside.set_props(storeId, {data: true});
+                }
+            }, {rootMargin: "200px 0px"});
+            observer.observe(box);
+            return window.dash_clientside.no_update;
+        },
         // The browser writes the embed code to the clipboard; the code also stays visible in
         // the status line for anyone whose browser refuses.
         copySnippet: function (snippet) {

@@ -207,9 +207,39 @@ def official_points(
     For each area and period the latest release's figure is kept; an area's main series (the
     line) is its release with most points. News-reported figures are kept only where no
     official table gives the area a figure for a period that ends on the same day.
+
+    Every area's points are worked out once per data version and the chosen areas' picked:
+    an area's points depend on its own rows alone, and the sorts are stable, so the picked
+    rows are the rows worked out for those areas (tested).
     """
+    every = store.derived(
+        ("official-points", metric, national, national_name),
+        lambda: _points_of(store, tuple(store.units["unit_id"]), metric, national, national_name),
+    )
+    if not selection.units:
+        return every
+    chosen = {*selection.units, national}
+    return tuple(frame[frame["unit_id"].isin(chosen)] for frame in every)  # type: ignore[return-value]
+
+
+def prepare(store: DataStore) -> None:
+    """Every area's points of each official series, as the charts and their notes ask for
+    them, kept with the data version (dashboard/prepare.py)."""
+    for metric in (KNIFE_COUNT, KNIFE_RATE, PERMANENT, SUSPENSION):
+        names = (
+            ("England and Wales",)
+            if metric in (KNIFE_COUNT, KNIFE_RATE)
+            else ("England", "England and Wales")
+        )
+        for name in names:
+            official_points(store, Selection(), metric, national_name=name)
+
+
+def _points_of(
+    store: DataStore, units: tuple[str, ...], metric: str, national: str, national_name: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """`official_points` of the given areas, worked out."""
     names = short_names(store)
-    units = tuple(selection.units) or tuple(store.units["unit_id"])
     # Only the columns used here and in the table: every filter and sort below copies them.
     rows = transforms.observations_for(
         store.observations[list(POINT_COLUMNS)], units=(*units, national), metrics=(metric,)
@@ -219,7 +249,7 @@ def official_points(
     official = drawn["source_id"].str.match(OFFICIAL_SOURCES)
     ours, news = drawn[official].copy(), drawn[~official].copy()
     ours["release"] = transforms.each_once(ours["series"], release_order)
-    ours = ours.sort_values("release").drop_duplicates(
+    ours = ours.sort_values("release", kind="stable").drop_duplicates(
         ["unit_id", "period_start", "period_end"], keep="last"
     )
     ours = ours[~_withdrawn(store, ours, metric)].copy()
@@ -255,9 +285,9 @@ def official_points(
     ours, news = ours[keep], news[keep]
     is_national = ours["unit_id"] == national
     return (
-        ours[~is_national].sort_values("x"),
-        ours[is_national].sort_values("x"),
-        news.sort_values("x"),
+        ours[~is_national].sort_values("x", kind="stable"),
+        ours[is_national].sort_values("x", kind="stable"),
+        news.sort_values("x", kind="stable"),
     )
 
 

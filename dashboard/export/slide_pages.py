@@ -23,13 +23,20 @@ import plotly.graph_objects as go
 from dashboard.charts.base import ChartResult
 from dashboard.export.formats import NATURAL_MARGINS
 from dashboard.figures.panels import panel_pages, panel_rows
-from dashboard.figures.row_cap import category_rows, labels_on_rows, top_rows
+from dashboard.figures.row_cap import (
+    category_rows,
+    label_lines,
+    labels_on_rows,
+    note_lines,
+    top_rows,
+)
 
 SLIDE_PANEL_ROW_PX = 150  # layout px of one row of small multiples on a slide
 LINE_PITCH = 1.4  # a label line's height, in units of the slide's type
 ROW_GAP = 0.8  # room between two rows' labels, in units of the slide's type
 LEGEND_LINES = 2.5  # a legend under the plot, in lines of the slide's type
 REST_CHARS = 230  # at most this much of the list of rows not drawn (about two lines)
+PANEL_REST_CHARS = 480  # on a panel's own slide, in the column beside it (about nine lines)
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -63,9 +70,15 @@ def _is_grid(figure: go.Figure) -> bool:
     return len(domains) > 1
 
 
-def rows_per_slide(plot_px: float, font_px: float, lines: int = 1) -> int:
-    """Category rows of `lines`-line labels that a slide picture `plot_px` high holds."""
-    return max(2, int(plot_px // (font_px * (lines * LINE_PITCH + ROW_GAP))))
+def is_stack(figure: go.Figure) -> bool:
+    """A stack of one-column panels (one measure each, e.g. the comparison)."""
+    return panel_rows(figure) > 1 and not _is_grid(figure)
+
+
+def rows_per_slide(plot_px: float, font_px: float, lines: int = 1, gap: float = ROW_GAP) -> int:
+    """Category rows of `lines`-line labels that a slide picture `plot_px` high holds, with
+    `gap` line heights between two rows' labels."""
+    return max(2, int(plot_px // (font_px * (lines * LINE_PITCH + gap))))
 
 
 def panel_rows_per_slide(plot_px: float) -> int:
@@ -73,12 +86,12 @@ def panel_rows_per_slide(plot_px: float) -> int:
     return max(1, int(plot_px // SLIDE_PANEL_ROW_PX))
 
 
-def _rest_text(left_out: list[str]) -> str:
-    """'Not drawn here (in the data download): A; B; and 5 more.' in about two lines."""
+def _rest_text(left_out: list[str], limit: int = REST_CHARS) -> str:
+    """'Not drawn here (in the data download): A; B; and 5 more.' in about `limit` characters."""
     shown: list[str] = []
     used = 0
     for name in left_out:
-        if shown and used + len(name) + 2 > REST_CHARS:
+        if shown and used + len(name) + 2 > limit:
             break
         shown.append(name)
         used += len(name) + 2
@@ -98,16 +111,28 @@ def _row_labels(figure: go.Figure, order: list) -> list:
     return [words.get(row, row) for row in order]
 
 
-def _capped(figure: go.Figure, plot_px: float, font_px: float) -> tuple[go.Figure, str, str]:
+def _capped(
+    figure: go.Figure,
+    plot_px: float,
+    font_px: float,
+    gap: float = ROW_GAP,
+    panel_slide: bool = False,
+) -> tuple[go.Figure, str, str]:
     """A one-panel figure with no more category rows than fit, the part shown and the rest."""
     found = category_rows(figure)
     if found is None:
         return figure, "", ""
     order, lines = found
+    if panel_slide:
+        # A slide of its own for the panel: its notes take their own lines once, above the
+        # rows, rather than widening every row (which left 5 rows where 9 fit).
+        lines = label_lines(figure)
+        plot_px -= note_lines(figure) * LINE_PITCH * font_px
     shows_legend = figure.layout.showlegend is not False and any(
         trace.showlegend is not False and trace.name for trace in figure.data
     )
-    fit = rows_per_slide(plot_px - (LEGEND_LINES * font_px if shows_legend else 0), font_px, lines)
+    legend = LEGEND_LINES * font_px if shows_legend else 0
+    fit = rows_per_slide(plot_px - legend, font_px, lines, gap)
     if len(order) <= fit:
         return figure, "", ""
     capped, left_out = top_rows(figure, fit)
@@ -122,7 +147,7 @@ def _capped(figure: go.Figure, plot_px: float, font_px: float) -> tuple[go.Figur
     labels = _row_labels(figure, order)
     names = [_plain(label) for row, label in zip(order, labels, strict=True) if row not in kept]
     part = f"{fit} of {fit + left_out} rows, in the chart's order"
-    return capped, part, _rest_text(names)
+    return capped, part, _rest_text(names, PANEL_REST_CHARS if panel_slide else REST_CHARS)
 
 
 def _without_headings(figure: go.Figure) -> tuple[go.Figure, list[str]]:
@@ -146,13 +171,16 @@ def _without_headings(figure: go.Figure) -> tuple[go.Figure, list[str]]:
     return moved, notes
 
 
-def slide_pages(result: ChartResult, plot_px: float, font_px: float) -> list[SlidePage]:
+def slide_pages(
+    result: ChartResult, plot_px: float, font_px: float, gap: float = ROW_GAP
+) -> list[SlidePage]:
     """The slides a chart takes (see the module docstring); `plot_px` is the picture's height
-    for the plot and `font_px` the slide's type, both in layout px."""
+    for the plot and `font_px` the slide's type, both in layout px; `gap` is the room between
+    two rows' labels in line heights."""
     figure = result.figure
     rows = panel_rows(figure)
     if rows <= 1:
-        capped, part, rest = _capped(figure, plot_px, font_px)
+        capped, part, rest = _capped(figure, plot_px, font_px, gap)
         return [SlidePage(capped, part, rest)]
     grid = _is_grid(figure)
     per_page = panel_rows_per_slide(plot_px) if grid else 1
@@ -170,7 +198,9 @@ def slide_pages(result: ChartResult, plot_px: float, font_px: float) -> list[Sli
         rest = part_rows = ""
         if not grid:
             page_figure, notes = _without_headings(page_figure)
-            page_figure, part_rows, rest = _capped(page_figure, plot_px, font_px)
+            page_figure, part_rows, rest = _capped(
+                page_figure, plot_px, font_px, gap, panel_slide=True
+            )
             rest = " ".join([*notes, rest]).strip()
             if part_rows:
                 page_figure.update_layout(height=None)

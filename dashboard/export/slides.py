@@ -33,7 +33,7 @@ from dashboard.export.images import (
     RenderJob,
     stretch_for,
 )
-from dashboard.export.slide_pages import SlidePage, slide_pages
+from dashboard.export.slide_pages import ROW_GAP, SlidePage, is_stack, slide_pages
 from dashboard.export.tables import (
     sources_of,
 )
@@ -97,6 +97,7 @@ class ChartSlideLayout:
     picture_top: int
     source_top: int
     caveat_top: int = 0
+    side_width: int = 0  # a column of words right of the picture (0: the words go under it)
 
     @property
     def picture_bottom(self) -> int:
@@ -106,28 +107,49 @@ class ChartSlideLayout:
     def picture_height(self) -> int:
         return self.picture_bottom - Inches(0.12) - self.picture_top
 
+    @property
+    def picture_width(self) -> int:
+        return CONTENT_WIDTH - self.side_width - (SIDE_GAP if self.side_width else 0)
+
+    @property
+    def side_left(self) -> int:
+        return MARGIN + self.picture_width + SIDE_GAP
+
 
 FACE_CAVEATS = 3  # caveats printed on the slide itself; the rest are in the speaker notes
 FACE_CAVEAT_PT = 12
 FACE_CAVEAT_LINES = 6  # at most this many lines of them, so the chart keeps its room
+# A stack of panels (the comparison: one measure per panel, one row per unit) is cut into a
+# slide per panel; its picture takes the slide's whole height, with the rows left out and the
+# caveats in a column beside it, and its rows are set in smaller (still >= 14 px) type, so a
+# slide holds 8-12 rows instead of the 2-5 left under a band of words.
+SIDE_WIDTH = Inches(4.1)
+SIDE_GAP = Inches(0.3)
+SIDE_LINE_PITCH = 1.45  # a line of the column, with the space between paragraphs, in type sizes
+STACK_FONT_PX = 14  # 16 px when the slide is shown 1280 px wide
+STACK_ROW_GAP = 0.5  # between two rows' labels, in units of the type (ROW_GAP elsewhere)
 
 
-def face_caveats(result: ChartResult) -> list[str]:
+def face_caveats(
+    result: ChartResult, width: int = CONTENT_WIDTH, budget_lines: int = FACE_CAVEAT_LINES
+) -> list[str]:
     """The caveats printed under the chart, where the audience reads them with the figures.
 
     They say how to read the chart (bounds, breaks, what is not drawn), so they cannot live
     only in the speaker notes. Up to FACE_CAVEATS of them, in the builder's order, as long as
-    they fit in FACE_CAVEAT_LINES lines (a longer first one is cut, ending 'in full in the
-    notes'); one closing line counts the rest.
+    they fit in `budget_lines` lines of a box `width` wide (a longer first one is cut, ending
+    'in full in the notes'); one closing line counts the rest.
     """
-    budget = FACE_CAVEAT_LINES - 1  # keep a line for the count of the rest
+    budget = budget_lines - 1  # keep a line for the count of the rest
+    per_line = max(10, int(width / EMU_PER_PT / (FACE_CAVEAT_PT * 0.55)))
     shown: list[str] = []
     for caveat in result.caveats[:FACE_CAVEATS]:
         text = f"• {caveat}"
-        lines = _lines(text, FACE_CAVEAT_PT, CONTENT_WIDTH)
+        lines = _lines(text, FACE_CAVEAT_PT, width)
         if lines > budget and not shown:
-            words = textwrap.shorten(caveat, CAVEAT_CHARS_PER_LINE * 2, placeholder="…")
-            text, lines = f"• {words} (in full in the notes)", 3
+            words = textwrap.shorten(caveat, per_line * (budget - 1), placeholder="…")
+            text = f"• {words} (in full in the notes)"
+            lines = _lines(text, FACE_CAVEAT_PT, width)
         if lines > budget:
             break
         shown.append(text)
@@ -161,10 +183,25 @@ def slide_subtitle(result: ChartResult, page: SlidePage | None = None) -> str:
 PAGE_WORDS = SlidePage(go.Figure(), "panels 10-12 of 21: " + "Greater Manchester, " * 4, "x" * 200)
 
 
+def beside(result: ChartResult) -> bool:
+    """Whether the chart's slides put their words beside the picture (a stack of panels)."""
+    return is_stack(result.figure)
+
+
+def side_words(result: ChartResult, page: SlidePage | None, height: int) -> list[str]:
+    """The column beside a stack's picture, `height` EMU tall: the rows left out, then as
+    many of the caveats as the rest of the column holds."""
+    rest = [page.rest] if page is not None and page.rest else []
+    fit = int(height / EMU_PER_PT / (FACE_CAVEAT_PT * SIDE_LINE_PITCH))
+    used = sum(_lines(text, REST_PT, SIDE_WIDTH) for text in rest)
+    caveats = face_caveats(result, SIDE_WIDTH, max(4, fit - used))
+    return [*rest, *caveats]
+
+
 def chart_slide_layout(result: ChartResult, page: SlidePage | None = None) -> ChartSlideLayout:
     """Title at 28 pt on one line, else 24 pt on two or more; subtitle at 16 pt below it;
     the rows left out (if any) at 12 pt and the chart's caveats at 12 pt above the 11 pt
-    source line."""
+    source line, or in a column beside the picture (`beside`)."""
     title = slide_title(result, page)
     subtitle = slide_subtitle(result, page)
     title_size = 28.0 if _lines(title, 28, CONTENT_WIDTH, 0.6) == 1 else 24.0
@@ -175,6 +212,16 @@ def chart_slide_layout(result: ChartResult, page: SlidePage | None = None) -> Ch
     picture_top = subtitle_top + subtitle_height + Inches(0.2)
     source_height = int(_lines(result.source_line, 11, CONTENT_WIDTH) * 11 * 1.25 * EMU_PER_PT)
     source_top = SOURCE_BOTTOM - source_height
+    if beside(result):
+        return ChartSlideLayout(
+            title_size,
+            title_height,
+            subtitle_top,
+            subtitle_height,
+            picture_top,
+            source_top,
+            side_width=SIDE_WIDTH,
+        )
     caveats = face_caveats(result)
     caveat_lines = sum(_lines(text, FACE_CAVEAT_PT, CONTENT_WIDTH) for text in caveats)
     if page is not None and page.rest:
@@ -195,7 +242,7 @@ def chart_slide_layout(result: ChartResult, page: SlidePage | None = None) -> Ch
 def slide_picture_size(layout: ChartSlideLayout) -> tuple[int, int]:
     """Layout size (px) of a chart picture that fills the picture box of a chart slide."""
     return (
-        round(CONTENT_WIDTH / 914400 * SLIDE_PX_PER_INCH),
+        round(layout.picture_width / 914400 * SLIDE_PX_PER_INCH),
         round(layout.picture_height / 914400 * SLIDE_PX_PER_INCH),
     )
 
@@ -205,12 +252,13 @@ SLIDE_PX_AT_1280 = 1280 / (SLIDE_WIDTH / 914400)  # px per slide inch when shown
 
 def chart_pages(result: ChartResult) -> list[SlidePage]:
     """The slides a chart takes: one, or one per page of panels or rows (see slide_pages)."""
+    font, gap = (STACK_FONT_PX, STACK_ROW_GAP) if beside(result) else (SLIDE_FONT_PX, ROW_GAP)
     _, height = slide_picture_size(chart_slide_layout(result, PAGE_WORDS))
-    pages = slide_pages(result, height - SLIDE_AXIS_ROOM, SLIDE_FONT_PX)
+    pages = slide_pages(result, height - SLIDE_AXIS_ROOM, font, gap)
     # The first cut assumed long words; with the words it really has, more rows may fit.
     _, room = slide_picture_size(chart_slide_layout(result, pages[0]))
     if len(pages) == 1 and pages[0].rest and room > height:
-        pages = slide_pages(result, room - SLIDE_AXIS_ROOM, SLIDE_FONT_PX)
+        pages = slide_pages(result, room - SLIDE_AXIS_ROOM, font, gap)
     return pages
 
 
@@ -229,7 +277,7 @@ def slide_job(result: ChartResult, page: SlidePage | None = None) -> RenderJob:
         source_line=result.source_line,
         size=(round(width * stretch), round(height * stretch)),
         with_text=False,
-        font_size=SLIDE_FONT_PX,
+        font_size=STACK_FONT_PX if beside(result) else SLIDE_FONT_PX,
         min_font_size=MIN_TEXT_PX * SLIDE_PX_PER_INCH / SLIDE_PX_AT_1280 * stretch,
     )
     layout = figure.layout
@@ -341,15 +389,21 @@ def _chart_slide(deck: Any, result: ChartResult, picture: bytes, page: SlidePage
     subtitle.text_frame.margin_top = subtitle.text_frame.margin_bottom = 0
     _write(subtitle.text_frame, [slide_subtitle(result, page)], 16, colour=MUTED)
     image = slide.shapes.add_picture(
-        io.BytesIO(picture), MARGIN, layout.picture_top, width=CONTENT_WIDTH
+        io.BytesIO(picture), MARGIN, layout.picture_top, width=layout.picture_width
     )
     if image.height > layout.picture_height:  # keep the aspect; centre a narrower picture
         image.width = int(image.width * layout.picture_height / image.height)
         image.height = layout.picture_height
-        image.left = int((SLIDE_WIDTH - image.width) / 2)
+        image.left = int(MARGIN + (layout.picture_width - image.width) / 2)
     image.name = f"Chart: {result.title}"
     image._element.nvPicPr.cNvPr.set("descr", alt_text(result))
-    if layout.caveat_top:
+    if layout.side_width:
+        height = layout.source_top - Inches(0.08) - layout.picture_top
+        words = _text_box(slide, layout.side_left, layout.picture_top, layout.side_width, height)
+        words.name = "Caveats"
+        words.text_frame.margin_top = words.text_frame.margin_bottom = 0
+        _write(words.text_frame, side_words(result, page, height), FACE_CAVEAT_PT, space_after=4)
+    elif layout.caveat_top:
         caveats = _text_box(
             slide, MARGIN, layout.caveat_top, CONTENT_WIDTH, layout.source_top - layout.caveat_top
         )

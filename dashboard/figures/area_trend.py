@@ -6,10 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.end_labels import (
+    Frame,
+    LabelRequest,
+    fixed_box,
+    marks_of,
+    place_end_labels,
+    vertical_line,
+)
 from dashboard.figures.qualifier_marks import compact_empty
 from dashboard.figures.theme import MUTED, PALETTE, TEXT, base_layout
 
@@ -28,102 +35,36 @@ HIGHLIGHT_FILL = "#ffd166"
 Axes = tuple[str, str]  # a panel's (x axis, y axis) ids, e.g. ("x2", "y3")
 
 
-@dataclass(frozen=True)
-class _Points:
-    """Points of a frame as plain lists, in the frame's order (or in x order once `by_x`).
-
-    Why lists: the figure was built from sub-frames of twenty columns, filtered and sorted per
-    panel, and that was most of the chart's first answer; the same steps on lists give the same
-    figure in a fraction of the time.
-    """
-
-    x: list
-    value: list
-    start: list
-    end: list
-    main: list
-    hover: list
-    keys: np.ndarray  # x as numpy values, for sorting as pandas sorts
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> _Points:
-        if frame.empty:
-            return cls([], [], [], [], [], [], np.array([]))
-        return cls(
-            frame["x"].tolist(),
-            frame["value"].tolist(),
-            frame["period_start"].tolist(),
-            frame["period_end"].tolist(),
-            [bool(flag) for flag in frame["is_main"].tolist()],
-            frame["hover_text"].tolist(),
-            frame["x"].to_numpy(),
-        )
-
-    @property
-    def empty(self) -> bool:
-        return not self.x
-
-    def take(self, positions: Sequence[int]) -> _Points:
-        return _Points(
-            [self.x[p] for p in positions],
-            [self.value[p] for p in positions],
-            [self.start[p] for p in positions],
-            [self.end[p] for p in positions],
-            [self.main[p] for p in positions],
-            [self.hover[p] for p in positions],
-            self.keys[list(positions)],
-        )
-
-    def where(self, keep: Sequence[bool]) -> _Points:
-        return self.take([p for p, kept in enumerate(keep) if kept])
-
-    def by_x(self) -> _Points:
-        """Sorted by x as DataFrame.sort_values('x') sorts (numpy's quicksort, missing last),
-        so that even points with the same x come in the same order."""
-        missing = pd.isna(self.keys)
-        index = np.arange(len(self.keys))
-        ranked = index[~missing][self.keys[~missing].argsort(kind="quicksort")]
-        return self.take([*ranked.tolist(), *index[missing].tolist()])
-
-    def main_line(self) -> _Points:
-        return self.where(self.main)
-
-    def other_editions(self) -> _Points:
-        return self.where([not flag for flag in self.main])
-
-
-def _line_pieces(points: _Points) -> tuple[list, list, list]:
+def _line_pieces(points: pd.DataFrame) -> tuple[list, list, list]:
     """x, y and hover lists with a break (None) wherever a period with no figure lies between
     two points, so that no line spans a gap."""
     xs: list = []
     ys: list = []
     hovers: list = []
     day = pd.Timedelta(days=1)
-    previous_end = None
-    for x, y, hover, start, end in zip(
-        points.x, points.value, points.hover, points.start, points.end, strict=True
-    ):
-        # Missing dates (and the first point) never open a gap: comparisons with NaT are False.
-        if previous_end is not None and start > previous_end + day:
+    gaps = (points["period_start"] > points["period_end"].shift() + day).tolist()
+    columns = (points["x"].tolist(), points["value"].astype(float).tolist(), gaps)
+    for x, y, hover, gap in zip(*columns[:2], points["hover_text"].tolist(), gaps, strict=True):
+        if gap:
             xs.append(None)
             ys.append(None)
             hovers.append("")
         xs.append(x)
-        ys.append(float(y))
+        ys.append(y)
         hovers.append(hover)
-        previous_end = end
     return xs, ys, hovers
 
 
 def _traces_for(
-    part: _Points, colour: str, axis: Axes, *, width: float, name: str, dots: bool = True
+    part: pd.DataFrame, colour: str, axis: Axes, *, width: float, name: str, dots: bool = True
 ) -> list[dict]:
     """The area's main release as a line, and every other release's figures as open dots in
     one marker-only trace (markers are never joined, so releases stay apart; one trace keeps
     the page light). `dots=False` leaves the other releases out (context lines in small
     multiples; they are in the table)."""
     traces = []
-    main = part.main_line().by_x()
+    main = part[part["is_main"]].sort_values("x")
+    others = part[~part["is_main"]].sort_values("x")
     if not main.empty:
         xs, ys, hovers = _line_pieces(main)
         traces.append(
@@ -143,15 +84,14 @@ def _traces_for(
                 "connectgaps": False,
             }
         )
-    others = part.other_editions().by_x() if dots else part.take([])
-    if not others.empty:
+    if dots and not others.empty:
         traces.append(
             {
                 "type": "scatter",
                 "xaxis": axis[0],
                 "yaxis": axis[1],
-                "x": others.x,
-                "y": [float(v) for v in others.value],
+                "x": list(others["x"]),
+                "y": [float(v) for v in others["value"]],
                 "mode": "markers",
                 "name": f"{name}, other editions",
                 "showlegend": False,
@@ -161,19 +101,23 @@ def _traces_for(
                     "symbol": "circle",
                     "line": {"color": colour, "width": 2},
                 },
-                "hovertext": others.hover,
+                "hovertext": list(others["hover_text"]),
                 "hoverinfo": "text",
             }
         )
     return traces
 
 
-def _context_path(part: _Points) -> str | None:
-    """The national main series as an SVG path (None without a line), worked out once for the
-    small multiples that all draw it (`_context_line`)."""
-    main = part.main_line().by_x()
+def _context_line(part: pd.DataFrame, axis: Axes) -> list[dict]:
+    """The national main series as one grey path drawn behind a small multiple's area line.
+
+    The same line repeats in every panel; as a shape it is one SVG path, where a trace is
+    seven elements and a hover layer per panel. Gaps stay gaps (the path lifts the pen), and
+    the national figures are in the chart's table and, for one area, in its hover.
+    """
+    main = part[part["is_main"]].sort_values("x")
     if main.empty:
-        return None
+        return []
     xs, ys, _ = _line_pieces(main)
     path, pen_down = [], False
     for x, y in zip(xs, ys, strict=True):
@@ -182,22 +126,10 @@ def _context_path(part: _Points) -> str | None:
             continue
         path.append(f"{'L' if pen_down else 'M'}{pd.Timestamp(x):%Y-%m-%d},{y!r}")
         pen_down = True
-    return " ".join(path)
-
-
-def _context_line(path: str | None, axis: Axes) -> list[dict]:
-    """The national main series as one grey path drawn behind a small multiple's area line.
-
-    The same line repeats in every panel; as a shape it is one SVG path, where a trace is
-    seven elements and a hover layer per panel. Gaps stay gaps (the path lifts the pen), and
-    the national figures are in the chart's table and, for one area, in its hover.
-    """
-    if path is None:
-        return []
     return [
         {
             "type": "path",
-            "path": path,
+            "path": " ".join(path),
             "xref": axis[0],
             "yref": axis[1],
             "line": {"color": NATIONAL_COLOUR, "width": 1.5},
@@ -206,7 +138,7 @@ def _context_line(path: str | None, axis: Axes) -> list[dict]:
     ]
 
 
-def _reported_traces(part: _Points, axis: Axes, colour: str = REPORTED_COLOUR) -> list[dict]:
+def _reported_traces(part: pd.DataFrame, axis: Axes, colour: str = REPORTED_COLOUR) -> list[dict]:
     if part.empty:
         return []
     return [
@@ -214,8 +146,8 @@ def _reported_traces(part: _Points, axis: Axes, colour: str = REPORTED_COLOUR) -
             "type": "scatter",
             "xaxis": axis[0],
             "yaxis": axis[1],
-            "x": part.x,
-            "y": [float(v) for v in part.value],
+            "x": list(part["x"]),
+            "y": [float(v) for v in part["value"]],
             "mode": "markers",
             "name": "Reported in the news",
             "showlegend": False,
@@ -225,52 +157,34 @@ def _reported_traces(part: _Points, axis: Axes, colour: str = REPORTED_COLOUR) -
                 "symbol": "diamond",
                 "line": {"color": colour, "width": 2},
             },
-            "hovertext": part.hover,
+            "hovertext": list(part["hover_text"]),
             "hoverinfo": "text",
         }
     ]
 
 
-def _last_point(part: _Points) -> tuple | None:
-    """(x, value) at the end of a series' main line (of its points if it has no line)."""
-    main = part.main_line()
+def _last_value(part: pd.DataFrame) -> float | None:
+    """The value at the end of a series' main line (of its points if it has no line)."""
+    main = part[part["is_main"]]
     if main.empty:
         main = part
-    if main.empty:
+    return None if main.empty else float(main.sort_values("x").iloc[-1]["value"])
+
+
+def _end_request(part: pd.DataFrame, text: str, colour: str, above: bool) -> LabelRequest | None:
+    """A direct label for the last mark of a series (its line's end, or a later edition's dot
+    when one comes after it): the label must clear that mark too."""
+    if part.empty:
         return None
-    last = main.by_x()
-    return last.x[-1], last.value[-1]
+    last = part.sort_values(["x", "is_main"]).iloc[-1]
+    radius = 3.0 if last["is_main"] else 5.0  # _traces_for: line markers 6 px, dots 8 + 2 px
+    return LabelRequest(text, colour, last["x"], float(last["value"]), radius, above)
 
 
-def _last_value(part: _Points) -> float | None:
-    """The value at the end of a series' main line (of its points if it has no line)."""
-    last = _last_point(part)
-    return None if last is None else float(last[1])
-
-
-def _end_label(part: _Points, text: str, colour: str, axis: Axes, above: bool) -> dict | None:
-    """The area's name beside the last point of its main line (a direct label).
-
-    Of two labels, the higher line's sits wholly above its point and the lower line's wholly
-    below (anchored by its edge, not by a fixed shift), so the two never cover each other at
-    any type size, however close the lines end.
-    """
-    last = _last_point(part)
-    if last is None:
-        return None
-    return {
-        "text": text,
-        "x": last[0],
-        "y": float(last[1]),
-        "xref": axis[0],
-        "yref": axis[1],
-        "xanchor": "left",
-        "yanchor": "bottom" if above else "top",
-        "xshift": 8,
-        "yshift": 2 if above else -2,
-        "showarrow": False,
-        "font": {"size": 13, "color": colour},
-    }
+def _panel_top(*frames: pd.DataFrame) -> float:
+    """The top of a panel on its own scale: the highest figure drawn in it, with room."""
+    values = [float(f["value"].max()) for f in frames if not f.empty]
+    return 1.08 * max(values or [1.0])
 
 
 def _start_marks(start: pd.Timestamp | None, axis: Axes, label: bool) -> tuple[list, list]:
@@ -418,14 +332,6 @@ class _Grid:
         return layout
 
 
-def _by_panel(frame: pd.DataFrame, points: _Points) -> dict[str, _Points]:
-    """A frame's points for each panel name, each in the frame's order (grouped once)."""
-    positions: dict[str, list[int]] = {}
-    for position, panel in enumerate(frame["panel"].tolist() if not frame.empty else ()):
-        positions.setdefault(panel, []).append(position)
-    return {panel: points.take(found) for panel, found in positions.items()}
-
-
 def build_area_trend(
     areas: pd.DataFrame,
     national: pd.DataFrame,
@@ -458,9 +364,9 @@ def build_area_trend(
     columns = len(names) if single else COLUMNS
     rows = -(-len(names) // columns)
     height = ONE_PANEL_HEIGHT if single else rows * ROW_HEIGHT + (rows - 1) * ROW_GAP
-    everything = pd.concat([f["x"] for f in (areas, national, reported) if not f.empty])
-    first = min([everything.min(), *[s for s in starts.values() if s is not None]])
-    last = everything.max()
+    everything = pd.concat([f for f in (areas, national, reported) if not f.empty])
+    first = min([everything["x"].min(), *[s for s in starts.values() if s is not None]])
+    last = everything["x"].max()
     if highlight is not None:
         first, last = min(first, highlight[0]), max(last, highlight[1])
     pad = (last - first) * 0.03
@@ -469,18 +375,13 @@ def build_area_trend(
     if national_in_panels:
         in_panels.append(national)
     y_top = 1.08 * max([float(f["value"].max()) for f in in_panels if not f.empty] or [1.0])
-    area_points, national_points = _Points.of(areas), _Points.of(national)
-    by_panel = _by_panel(areas, area_points)
-    reported_by_panel = _by_panel(reported, _Points.of(reported))
-    no_points = area_points.take([])
+    by_panel = dict(tuple(areas.groupby("panel", sort=False))) if not areas.empty else {}
     # The higher of the two lines' ends gets its label above, the lower one below.
-    ends = [_last_value(points) for points in (area_points, national_points)]
+    ends = [_last_value(frame) for frame in (areas, national)]
     national_above = None not in ends and ends[1] >= ends[0]
     national_traces = _traces_for(
-        national_points, NATIONAL_COLOUR, ("x", "y"), width=1.5, name=national_name, dots=single
+        national, NATIONAL_COLOUR, ("x", "y"), width=1.5, name=national_name, dots=single
     )
-    # Small multiples draw the same national line in every panel: its path is made once.
-    national_path = _context_path(national_points) if national_in_panels and not single else None
     grid = _Grid(names, columns, height, single, national_name if not national_in_panels else None)
     traces: list[dict] = []
     annotations: list[dict] = []
@@ -519,40 +420,55 @@ def build_area_trend(
             )
         is_national_panel = name == national_name and not national_in_panels
         if is_national_panel:
-            traces += _traces_for(
-                national_points, NATIONAL_COLOUR, axis, width=2, name=national_name
-            )
-            traces += _reported_traces(reported_by_panel.get(name, no_points), axis)
+            traces += _traces_for(national, NATIONAL_COLOUR, axis, width=2, name=national_name)
+            traces += _reported_traces(reported[reported["panel"] == name], axis)
             continue
-        mine = by_panel.get(name, no_points)
+        mine = by_panel.get(name, areas.iloc[:0])
+        requests: list[LabelRequest | None] = []
+        panel_frames = [mine, reported[reported["panel"] == name]]
         if national_in_panels and not national.empty:
             if single:
                 traces += [{**t, "xaxis": x_id, "yaxis": y_id} for t in national_traces]
             else:
-                shapes += _context_line(national_path, axis)
+                shapes += _context_line(national, axis)
             if single:
-                traces += _reported_traces(
-                    reported_by_panel.get(national_name, no_points), axis, NATIONAL_COLOUR
+                theirs = reported[reported["panel"] == national_name]
+                traces += _reported_traces(theirs, axis, NATIONAL_COLOUR)
+                requests.append(
+                    _end_request(national, national_name, NATIONAL_COLOUR, national_above)
                 )
-                label = _end_label(
-                    national_points, national_name, NATIONAL_COLOUR, axis, national_above
-                )
-                annotations += [label] if label else []
+                panel_frames += [national, theirs]
         # Small multiples draw each area's main series as a bare line (twenty panels of dots
         # were most of the page's elements); one area gets every edition's dots.
         traces += _traces_for(mine, AREA_COLOUR, axis, width=2.5, name=name, dots=single)
         if single:
-            traces += _reported_traces(reported_by_panel.get(name, no_points), axis)
-        if single and not mine.empty:
-            label = _end_label(mine, name, AREA_COLOUR, axis, not national_above)
-            annotations += [label] if label else []
+            traces += _reported_traces(reported[reported["panel"] == name], axis)
+            requests.append(_end_request(mine, name, AREA_COLOUR, not national_above))
+        fixed: list[tuple] = []
         if highlight is not None:
             shapes.append(_shade(highlight, axis))
             if single or index == 0:
                 annotations.append(_shade_label(highlight, axis))
+                fixed.append(
+                    (highlight[1], 0.0, _shade_label(highlight, axis)["text"], "left", "bottom")
+                )
         marks, notes = _start_marks(starts.get(name), axis, label=single or index == 0)
         shapes += marks
         annotations += notes
+        fixed += [(n["x"], 1.0, n["text"], "right", "top") for n in notes]
+        if single:
+            top = _panel_top(*panel_frames)
+            layout[f"yaxis{y_id[1:]}"] |= {"range": [0, top], "autorange": False}
+            frame = Frame((x_range[0], x_range[1]), (0.0, top), axis)
+            annotations += place_end_labels(
+                [r for r in requests if r is not None],
+                marks_of(traces, frame),
+                [
+                    *(fixed_box(frame, *f) for f in fixed),
+                    *(vertical_line(frame, m["x0"]) for m in marks),
+                ],
+                frame,
+            )
     theme = base_layout()
     for key, value in layout.items():
         layout[key] = {**theme[key[:5]], **value}

@@ -38,6 +38,25 @@ def category_rows(figure: go.Figure) -> tuple[list[str], int] | None:
     return (order if top_first else order[::-1]), lines
 
 
+def note_lines(figure: go.Figure) -> int:
+    """Lines of the notes pinned in a panel's plot (a national figure over its dashed line):
+    drawn once above the rows, not once per row."""
+    notes = [note for note in figure.layout.annotations if str(note.yref).startswith("y")]
+    return sum(str(note.text).count("<br>") + 1 for note in notes if note.text)
+
+
+def label_lines(figure: go.Figure) -> int:
+    """The most lines in one row's label of a one-panel figure (1 when it has none)."""
+    axes = [key for key in figure.layout.to_plotly_json() if key.startswith("yaxis")]
+    if len(axes) != 1:
+        return 1
+    axis = figure.layout[axes[0]]
+    if axis.showticklabels is False:
+        return 1
+    texts = list(axis.ticktext or axis.categoryarray or ())
+    return max((str(text).count("<br>") + 1 for text in texts), default=1)
+
+
 def _keep(values: list[Any], kept: set[str]) -> list[int]:
     """Indices of points on kept rows; a gap (None) stays after a kept point (line breaks)."""
     chosen = []

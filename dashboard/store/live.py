@@ -15,7 +15,9 @@ health check reports it).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 G_KEY = "vru_snapshot"
+COUNTED_KEY = "vru_counted"
+# How long a worker prepares a release before serving it anyway (the rest is prepared after):
+# with the poll, a release is served within a few seconds however busy the machine is.
+PREPARE_BUDGET_SECONDS = 1.0
 
 
 class LiveStore:
@@ -43,6 +49,7 @@ class LiveStore:
         poll_seconds: float = 2.0,
         preparers: Sequence[Callable[[DataStore], object]] = (),
         background: bool = True,
+        budget_seconds: float = PREPARE_BUDGET_SECONDS,
     ) -> None:
         self.__dict__.update(
             _store=store,
@@ -54,6 +61,11 @@ class LiveStore:
             _problem="",
             _preparers=tuple(preparers),
             _background=background,
+            _budget=budget_seconds,
+            _counting=threading.Lock(),
+            _in_flight=[0],  # requests being answered now (a list: mutated under _counting)
+            _quiet_since=[time.monotonic()],
+            _pending=[0],  # preparers still to run on the served snapshot
         )
 
     @property
@@ -77,7 +89,8 @@ class LiveStore:
             return self.refresh()
         if self._advancing.acquire(blocking=False):
             # Not joined: the request that noticed goes on with the snapshot it has.
-            threading.Thread(target=self._advance, name="vru-next-snapshot", daemon=True).start()
+            behind = threading.Thread(target=self._advance_behind, name="vru-next", daemon=True)
+            behind.start()
         return self._latest
 
     def refresh(self) -> DataStore:
@@ -87,34 +100,97 @@ class LiveStore:
             self._advance(locked=True)
         return self._latest
 
-    def prepare(self, snapshot: DataStore | None = None) -> None:
-        """Run the preparers on a snapshot (by default the one served): gunicorn's master
-        does this for the first snapshot before it forks, so the workers inherit the work."""
+    def prepare(self, snapshot: DataStore | None = None, budget: float | None = None) -> int:
+        """Run the preparers on a snapshot (by default the one served), in order, until
+        `budget` seconds have passed (None: all of them); return how many ran.
+
+        gunicorn's master prepares the first snapshot whole before it forks, so the workers
+        inherit the work. A release is prepared within the budget and then served, the
+        remaining preparers running after it (on a busy machine a release must still appear
+        within seconds; what is not prepared yet is worked out on first use, as before).
+        """
         target = snapshot or self._latest
         started = time.perf_counter()
+        done = 0
         for prepare in self._preparers:
-            prepare(target)
+            if budget is not None and time.perf_counter() - started > budget:
+                break
+            try:
+                prepare(target)
+            except Exception:  # a view that cannot prepare still works out on first use
+                log.exception("preparing data version %d failed", target.data_version)
+            done += 1
         if self._preparers:
             log.info(
-                "data version %d prepared in %.2f s",
+                "data version %d: %d of %d preparers in %.2f s",
                 target.data_version,
+                done,
+                len(self._preparers),
                 time.perf_counter() - started,
             )
+        return done
+
+    def _advance_behind(self) -> None:
+        """`_advance` at the lowest CPU priority (Linux sets it per thread): the requests of
+        every worker on the machine go first, and the budget still bounds the wait."""
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        self._advance()
 
     def _advance(self, locked: bool = False) -> None:
         """Build and prepare the newest snapshot, then serve it (holds `_advancing`)."""
         try:
             snapshot = self._guarded(self._newer_snapshot)
             if snapshot is not None:
-                try:
-                    self.prepare(snapshot)
-                except Exception:  # a view that cannot prepare still works out on first use
-                    log.exception("preparing data version %d failed", snapshot.data_version)
+                done = self.prepare(snapshot, budget=self._budget)
+                self._pending[0] = len(self._preparers) - done
                 self.__dict__["_latest"] = snapshot
                 log.info("data version %d is now served", snapshot.data_version)
+                for prepare in self._preparers[done:]:
+                    # Only while the worker is idle: requests must not share the CPU with work
+                    # that would otherwise be done on first use anyway.
+                    if not locked:
+                        self._wait_until_idle()
+                    try:
+                        prepare(snapshot)
+                    except Exception:
+                        log.exception("preparing data version %d failed", snapshot.data_version)
+                    self._pending[0] -= 1
         finally:
             if not locked:
                 self._advancing.release()
+
+    def _wait_until_idle(self, quiet: float = 1.0, longest: float = 120.0) -> None:
+        """Return once no request has been answered for `quiet` seconds (or after `longest`)."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            with self._counting:
+                idle = self._in_flight[0] == 0 and (
+                    time.monotonic() - self._quiet_since[0] >= quiet
+                )
+            if idle:
+                return
+            time.sleep(quiet / 3)
+
+    def started(self) -> None:
+        """`before_request`: a request is being answered (background work waits for idle)."""
+        with self._counting:
+            self._in_flight[0] += 1
+        setattr(flask.g, COUNTED_KEY, True)
+        self.bind()
+
+    def finished(self, _error: BaseException | None = None) -> None:
+        """`teardown_request`: the request is answered."""
+        if not flask.g.pop(COUNTED_KEY, False):
+            return  # an earlier hook answered before `started` ran
+        with self._counting:
+            self._in_flight[0] -= 1
+            self._quiet_since[0] = time.monotonic()
+
+    @property
+    def fully_prepared(self) -> bool:
+        """Whether every preparer has run on the served snapshot (the health check says)."""
+        return self._pending[0] == 0
 
     def _newer_snapshot(self) -> DataStore | None:
         if self._store.version() == self._latest.data_version:
@@ -164,7 +240,8 @@ EXTENSION_KEY = "vru_live_store"
 def install(server: flask.Flask, live: LiveStore) -> None:
     """Bind each request to one snapshot at its start (and let start-up find the live store)."""
     server.extensions[EXTENSION_KEY] = live
-    server.before_request(live.bind)
+    server.before_request(live.started)
+    server.teardown_request(live.finished)
 
 
 def prepare_first(server: flask.Flask) -> None:

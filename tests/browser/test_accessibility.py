@@ -124,6 +124,23 @@ def test_no_findings_after_picking_a_unit_and_a_year(page: Page, live_server, co
     assert console_errors == []
 
 
+def test_no_findings_once_the_profile_charts_are_drawn_in_view(
+    page: Page, live_server, console_errors
+):
+    """The profile draws a chart when it is scrolled to: drawn late, it must still be named
+    and reachable like one drawn at once."""
+    page.goto(f"{live_server.url}/unit/northumbria")
+    wait_until_settled(page)
+    for card in page.locator("section.profile-card").all():
+        card.scroll_into_view_if_needed()
+    expect(page.locator(".profile-graph .js-plotly-plot .main-svg")).to_have_count(
+        3, timeout=90_000
+    )
+    findings = axe_findings(page)
+    assert findings == [], report(findings, "/unit/northumbria with its charts drawn")
+    assert console_errors == []
+
+
 @pytest.mark.parametrize("path", ["/investment", "/trends", "/compare"])
 def test_no_findings_with_a_chart_shown_as_its_table(
     path: str, page: Page, live_server, console_errors

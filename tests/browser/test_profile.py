@@ -109,6 +109,8 @@ def test_profile_prints_on_a4_without_the_controls(page: Page, live_server, cons
     served = _boundaries_served(page, live_server.url)
     page.goto(f"{live_server.url}/unit/northumbria")
     expect(page.locator("#profile-sources-container li").first).to_be_visible(timeout=PAGE_TIMEOUT)
+    for card in page.locator("section.profile-card").all():
+        card.scroll_into_view_if_needed()  # a chart is drawn when it comes into view
     charts = page.locator(".profile-graph .js-plotly-plot")
     expect(charts).to_have_count(3, timeout=GRAPH_TIMEOUT)
     # Before printing, the charts are redrawn at the width of an A4 page, and after it they

@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 pytestmark = pytest.mark.browser
 
 SETTLE_TIMEOUT = 60_000
+IDLE = "() => !document.querySelector('[data-dash-is-loading]')"
 LOADS_PER_UNIT = 10  # 20 loads in all, as the issue asks
 
 # Every card is settled: its body is hidden (nothing to draw) or its graph has been drawn.
@@ -38,12 +39,23 @@ MEASURE = """() => [...document.querySelectorAll("section.profile-card")].map((c
 })"""
 
 
+def draw_every_card(page: Page) -> None:
+    """Scroll each chart card into view, as a reader does: a chart is drawn only then."""
+    page.wait_for_function(
+        "() => document.querySelectorAll('section.profile-card').length >= 3",
+        timeout=SETTLE_TIMEOUT,
+    )
+    for card in page.locator("section.profile-card").all():
+        card.scroll_into_view_if_needed()
+
+
 @pytest.mark.parametrize("unit", ["leicestershire", "lancashire"])
 def test_profile_cards_contain_their_graphs_on_repeated_loads(
     page: Page, live_server, console_errors, unit
 ):
     for _ in range(LOADS_PER_UNIT):
         page.goto(f"{live_server.url}/unit/{unit}")
+        draw_every_card(page)
         page.wait_for_function(SETTLED, timeout=SETTLE_TIMEOUT)
         page.wait_for_timeout(300)  # a late resize would show here
         for card in page.evaluate(MEASURE):
@@ -56,6 +68,7 @@ def test_an_empty_profile_chart_is_one_line_without_download_or_embed(
     page: Page, live_server, console_errors
 ):
     page.goto(f"{live_server.url}/unit/leicestershire")
+    draw_every_card(page)
     page.wait_for_function(SETTLED, timeout=SETTLE_TIMEOUT)
     card = page.locator("section.profile-card", has_text="People reached")
     assert card.locator("p[aria-live]").inner_text() == (
@@ -64,4 +77,38 @@ def test_an_empty_profile_chart_is_one_line_without_download_or_embed(
     assert not card.locator(".js-plotly-plot").is_visible()
     assert not card.get_by_text("Copy embed code").is_visible()
     assert not card.get_by_role("button", name="Download").is_visible()
+    assert console_errors == []
+
+
+# Elements in the page, and the profile charts drawn (plotly's plot inside a card's box).
+COUNTS = """() => ({
+    dom: document.getElementsByTagName("*").length,
+    drawn: document.querySelectorAll(".profile-graph .js-plotly-plot").length,
+})"""
+
+
+def test_charts_below_the_first_screen_are_drawn_when_they_come_into_view(
+    page: Page, live_server, console_errors
+):
+    """The three profile charts were most of the page (1,840 elements, 2x the bare page's time
+    to idle): they are drawn only when scrolled to, in a box that already has their height."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/unit/northumbria")
+    page.wait_for_function(
+        "() => document.querySelector('#profile-area-graph .main-svg')", timeout=SETTLE_TIMEOUT
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(IDLE, timeout=SETTLE_TIMEOUT)
+    page.wait_for_timeout(500)
+    first = page.evaluate(COUNTS)
+    assert first["drawn"] == 0, "charts below the first screen were drawn before they were seen"
+    assert first["dom"] < 1200, first
+    boxes = page.locator(".profile-graph")
+    heights = [box.bounding_box()["height"] for box in boxes.all()]
+    assert all(height >= 300 for height in heights), heights  # room kept: nothing moves later
+    draw_every_card(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.profile-graph .js-plotly-plot .main-svg').length === 3",
+        timeout=SETTLE_TIMEOUT,
+    )
     assert console_errors == []

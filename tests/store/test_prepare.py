@@ -57,6 +57,34 @@ def test_a_request_never_waits_for_a_release_to_be_prepared(
     assert prepared == [first.data_version + 1] == [live.latest().data_version]
 
 
+def test_a_release_is_served_when_its_preparation_budget_is_spent(
+    real_data_store: Store, tmp_path: Path
+) -> None:
+    """On a busy machine a release must still appear within seconds: preparers past the
+    budget run after the release is served, on the served snapshot."""
+    order: list[str] = []
+    served_when_second_ran: list[int] = []
+    live_box: list[LiveStore] = []
+
+    def slow(snapshot: DataStore) -> None:
+        time.sleep(0.6)
+        order.append("slow")
+
+    def second(snapshot: DataStore) -> None:
+        served_when_second_ran.append(live_box[0].latest().data_version)
+        order.append("second")
+
+    first = real_data_store.snapshot()
+    live = LiveStore(
+        real_data_store, first, poll_seconds=60, preparers=[slow, second], budget_seconds=0.3
+    )
+    live_box.append(live)
+    _release(real_data_store, tmp_path, "103")
+    newest = live.refresh()
+    assert order == ["slow", "second"]
+    assert served_when_second_ran == [newest.data_version] == [first.data_version + 1]
+
+
 def test_a_preparer_that_fails_does_not_stop_the_release(
     real_data_store: Store, tmp_path: Path
 ) -> None:
@@ -96,3 +124,33 @@ def test_the_first_snapshot_is_prepared_before_the_workers_start(real_data_store
     serving.warm_up(app.server)
     kept = {key[0] for key in live.latest().__dict__["_derived"]}
     assert {"map-data", "grid_records", "funding_reach_pairs"} <= kept
+
+
+def test_preparation_left_after_the_budget_waits_until_the_worker_is_idle(
+    real_data_store: Store, tmp_path: Path
+) -> None:
+    """Requests never share the CPU with preparation that could wait: while requests keep
+    coming the rest waits, /healthz says so, and it runs once the worker has been quiet."""
+    calls: list[int] = []
+    live = LiveStore(
+        real_data_store,
+        real_data_store.snapshot(),
+        poll_seconds=0.0,
+        preparers=[lambda snapshot: calls.append(snapshot.data_version)],
+        budget_seconds=0.0,
+    )
+    client = create_app(Settings.defaults(), live).server.test_client()
+    before = client.get("/healthz").get_json()
+    assert before["prepared"] is True
+    _release(real_data_store, tmp_path, "104")
+    deadline = time.monotonic() + 10
+    while (report := client.get("/healthz").get_json())["data_version"] == before["data_version"]:
+        assert time.monotonic() < deadline, "the release was not served"
+        time.sleep(0.05)
+    for _ in range(10):  # busy: a request every 0.1 s
+        assert report["prepared"] is False and calls == []
+        time.sleep(0.1)
+        report = client.get("/healthz").get_json()
+    time.sleep(2.0)  # quiet
+    assert calls == [before["data_version"] + 1]
+    assert client.get("/healthz").get_json()["prepared"] is True

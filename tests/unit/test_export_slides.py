@@ -15,6 +15,7 @@ from dashboard.charts import CHARTS, charts_for_view
 from dashboard.charts.trends import short_names
 from dashboard.datastore import load_store
 from dashboard.figures.panels import panel_pages
+from dashboard.figures.row_cap import category_rows
 from dashboard.geography import BOUNDARY_PATH
 from dashboard.selection import Selection
 from tests.conftest import DATA_DIR
@@ -215,3 +216,38 @@ def test_no_slide_text_is_under_14px_when_shown_1280_wide(real_store, view, who)
                     if run.font.size is not None and run.text.strip():
                         px = _emu_to_px_at_1280(run.font.size.pt)
                         assert px >= 14, f"slide {number}: {run.text[:40]!r} at {px:.1f} px"
+
+
+@pytest.mark.parametrize("who", ["london", "northumbria"])
+def test_a_comparison_slide_carries_8_to_12_rows_with_the_rest_listed_beside_it(real_store, who):
+    """A panel of the comparison with more rows than a slide holds shows 8-12 of them (the
+    words that used to sit under the picture left room for 2-5), names the others in the
+    column beside the picture, and sets its rows in type that is 14 px or more at 1280."""
+    result = next(
+        r for r in export.build_results(real_store, SELECTIONS[who], ["compare-units"])[0]
+    )
+    pages = export.chart_pages(result)
+    capped = [page for page in pages if page.rest.startswith("Not drawn here")]
+    assert capped, "no panel of the comparison has more rows than a slide"
+    for page in capped:
+        shown = len(category_rows(page.figure)[0])
+        assert 8 <= shown <= 12, f"{page.part[:60]}: {shown} rows on the slide"
+        job = export.slide_job(result, page)
+        layout = export.chart_slide_layout(result, page)
+        assert layout.side_width, "the rows left out and the caveats go beside the picture"
+        px_at_1280 = layout.picture_width / 914400 * 96 / job.width
+        assert job.figure.layout.font.size * px_at_1280 >= 14
+
+
+def test_the_words_beside_a_comparison_slide_fit_their_column(real_store):
+    results, deck = _deck(real_store, "compare", SELECTIONS["northumbria"])
+    result = next(r for r in results if r.chart == "compare-units")
+    slides = [s for s in deck.slides if _face_text(s).startswith(result.title)]
+    assert len(slides) == len(export.chart_pages(result))
+    for slide in slides:
+        picture = next(shape for shape in slide.shapes if shape.shape_type == 13)
+        words = next(shape for shape in slide.shapes if shape.name == "Caveats")
+        source = [s for s in slide.shapes if s.has_text_frame and "Source" in s.text_frame.text]
+        assert picture.left + picture.width <= words.left
+        assert words.top + words.height <= source[-1].top
+        assert "Only figures for the same measure" in words.text_frame.text
