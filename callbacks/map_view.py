@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs
-from dashboard.cache import data_fingerprint
-from dashboard.charts.headlines import headline_figures, published_totals
+from dashboard.charts.headlines import headline_figures, published_totals_for
 from dashboard.charts.map_view import (
     MapData,
     coloraxis_for,
+    first_map_figure,
+    map_data_for,
     map_table,
     measure_for,
-    prepare_map_data,
     profile_targets,
     selected_updates,
     unit_for_location,
@@ -39,17 +40,21 @@ def drawn_state(data: MapData, selection: Selection) -> dict[str, Any]:
 
 
 def map_figure_update(
-    data: MapData, selection: Selection, drawn: Mapping[str, Any] | None
+    data: MapData,
+    selection: Selection,
+    drawn: Mapping[str, Any] | None,
+    whole: Callable[[], Any] | None = None,
 ) -> tuple[Any, Any]:
     """(figure or Patch, new drawn state) for the map, given what the browser already has.
 
     The first call of a page sends the whole figure, whose boundaries are only a URL. Later
     calls send a Patch: new values of the value traces when the measure or year changed, new
-    outlines when the units changed, nothing at all when nothing did.
+    outlines when the units changed, nothing at all when nothing did. `whole` gives the whole
+    figure (default: drawn now; the page passes the one kept with the data version).
     """
     state = drawn_state(data, selection)
     if not drawn:
-        return web_map_figure(data, selection), state
+        return (whole or (lambda: web_map_figure(data, selection)))(), state
     patch = Patch()
     changed = False
     if (drawn.get("measure"), drawn.get("year")) != (state["measure"], state["year"]):
@@ -88,25 +93,19 @@ def units_after_click(
     return [] if list(chosen) == [unit_id] else [unit_id]
 
 
-def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> None:
-    """Wire the map; its frames are prepared here, once per data version (a release makes new
-    ones on the first request after it), unless the factory passes them in."""
-    prepared: dict[str, tuple[MapData, Any]] = {}
-    if map_data is not None:
-        prepared[data_fingerprint(store)] = (map_data, published_totals(store))
+def register(app: Dash, store: DataStore) -> None:
+    """Wire the map. Its frames are kept with each data version (dashboard.prepare works them
+    out before a release is served)."""
     known = inputs.known_for(store)
 
-    def current() -> tuple[MapData, Any]:
-        key = data_fingerprint(store)
-        if key not in prepared:
-            prepared.clear()
-            # The request's own snapshot, not the live view of the store: the map's frames are
-            # worked out later, on first use, and must come from the version in the key.
-            snapshot = store.current() if isinstance(store, LiveStore) else store
-            prepared[key] = (prepare_map_data(snapshot), published_totals(snapshot))
-        return prepared[key]
+    def snapshot() -> DataStore:
+        # The request's own snapshot, not the live view of the store: what is kept with a
+        # version must come from that version.
+        return store.current() if isinstance(store, LiveStore) else store
 
-    current()
+    def current() -> tuple[MapData, Any]:
+        data = snapshot()
+        return map_data_for(data), published_totals_for(data)
 
     def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
         """The widgets' values parsed (dashboard.inputs), with the map's own measure rule."""
@@ -123,8 +122,8 @@ def register(app: Dash, store: DataStore, map_data: MapData | None = None) -> No
     )
     def draw_map(unit_values, year_value, measure_value, drawn):
         selection = selection_from(unit_values, year_value, measure_value)
-        data, _ = current()
-        return map_figure_update(data, selection, inputs.store_data(drawn))
+        whole = functools.partial(first_map_figure, snapshot(), selection)
+        return map_figure_update(current()[0], selection, inputs.store_data(drawn), whole)
 
     @app.callback(
         Output(ids.MAP_TITLE_TEXT, "children"),

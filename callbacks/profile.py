@@ -97,7 +97,8 @@ def register(app: Dash, store: DataStore) -> None:
             raise PreventUpdate
         unit = units.loc[unit_id]
         year_value, _ = inputs.year(year_value, known.years)
-        figures = transforms.unit_figures(store.observations, unit_id, year=year_value)
+        # The unit's figures as its charts share them (kept per data version and year).
+        figures = profile_charts.unit_figures_for(store, unit_id, (), year_value)
         source_rows = transforms.unit_sources(
             figures,
             store.sources,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output
 
-from dashboard import ids, inputs, transforms
+from dashboard import catalogue, ids, inputs, transforms
 from dashboard.datastore import DataStore
 from layouts.units import overview_table
 
@@ -20,9 +20,7 @@ def register(app: Dash, store: DataStore) -> None:
     )
     def show_units(unit_values, year_value):
         selection, _ = inputs.selection(unit_values, year_value, None, known)
-        overview = transforms.unit_overview(
-            store.observations, store.units, unit_ids=selection.units, year=selection.year
-        )
+        overview = catalogue.units_overview(store, units=selection.units, year=selection.year)
         return overview_table(overview.to_dict("records")), transforms.overview_sentence(
             overview, selection.year, len(store.units)
         )

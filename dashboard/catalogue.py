@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from dashboard import transforms
 from dashboard.datastore import DataStore
 from dashboard.export import neutralise_cell
 from dashboard.formatting import QUALIFIER_WORDS
@@ -158,6 +159,20 @@ def grid_for(
     chosen = set(observations_for(store.observations, units=units, year=year)["obs_id"])
     records = [by_id[obs_id] for obs_id in order if obs_id in chosen]
     return records, len(records)
+
+
+def units_overview(
+    store: DataStore, *, units: Sequence[str] = (), year: str | None = None
+) -> pd.DataFrame:
+    """`transforms.unit_overview` for the filters, every unit's row written once per data
+    version and year (a row depends on its own unit's figures alone), then picked."""
+    every = store.derived(
+        ("units-overview", year),
+        lambda: transforms.unit_overview(store.observations, store.units, year=year),
+    )
+    if not units:
+        return every.copy()
+    return every[every["unit_id"].isin(units)].reset_index(drop=True)
 
 
 def rows_in_order(rows: pd.DataFrame, obs_ids: Sequence[str] | None) -> pd.DataFrame:

@@ -38,6 +38,7 @@ from dashboard.datastore import DataError, DataStore
 from dashboard.embed import install_frame_policy, is_embed_request
 from dashboard.geography import BOUNDARY_URL, load_boundaries, register_boundary_route
 from dashboard.measures import DEFAULT_MEASURE, MEASURES
+from dashboard.prepare import STEPS
 from dashboard.revisions import last_updated
 from dashboard.schema import Problem
 from dashboard.store import Store
@@ -133,7 +134,7 @@ def open_store(settings: Settings, geo_path: Path) -> LiveStore:
             f"the database cannot be used: {type(error).__name__}: {str(error).splitlines()[0]}"
         )
         raise DataError([Problem(where, reason)]) from None
-    live = LiveStore(store, first, settings.store_poll_seconds)
+    live = LiveStore(store, first, settings.store_poll_seconds, preparers=STEPS)
     log.info(
         "store ready in %.2f s: data version %d", time.perf_counter() - started, live.data_version
     )

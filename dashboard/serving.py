@@ -25,6 +25,7 @@ from backports import zstd
 from dash.fingerprint import check_fingerprint
 
 from dashboard.datastore import DataStore
+from dashboard.store.live import prepare_first
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +303,8 @@ def warm_up(server: flask.Flask) -> None:
     if state is not None and state.warmed:
         return
     started = time.perf_counter()
+    # The data's shared frames too, for the same reason (workers inherit them).
+    prepare_first(server)
     client = server.test_client()
     page = client.get("/", headers={"Accept-Encoding": "identity"})
     if state is None:
@@ -449,6 +452,8 @@ def health_report(store: DataStore, cache: Any = None) -> tuple[dict[str, Any], 
     # Which data this worker serves, and which worker answered (a load balancer or a test can
     # see that every worker follows the store).
     report["data_version"] = int(getattr(store, "data_version", 0))
+    # False for a moment after a release: its shared frames are still being worked out.
+    report["prepared"] = bool(getattr(store, "fully_prepared", True))
     report["worker"] = os.getpid()
     report["status"] = "ok" if healthy else "unavailable"
     for part in (store, cache):

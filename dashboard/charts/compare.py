@@ -81,7 +81,7 @@ def comparable_rows(store: DataStore, focus: str, year: str | None) -> pd.DataFr
     rows = rows[~rows["metric_id"].isin(COUNTS_WITH_RATES)]
     official = rows["source_id"].str.match(OFFICIAL_SOURCES).fillna(False)
     theirs = rows[official].copy()
-    theirs["release"] = theirs["series"].map(release_order)
+    theirs["release"] = transforms.each_once(theirs["series"], release_order)
     theirs = theirs.sort_values("release").drop_duplicates(
         ["unit_id", "metric_id", "period_start", "period_end"], keep="last"
     )
@@ -130,10 +130,16 @@ def place_names(store: DataStore) -> dict[str, str]:
     }
 
 
+def prepare(store: DataStore) -> dict[str, str]:
+    """`place_names`, once per data version (dashboard/prepare.py calls it before a release
+    is served)."""
+    return store.derived(("compare-place-names",), lambda: place_names(store))
+
+
 def short_row_labels(store: DataStore, compared: pd.DataFrame) -> list[str]:
     """What a row's tick says: the unit's place name instead of its full name, so the dots keep
     the width on a phone and a slide (the full name is in the hover, legend and table)."""
-    places = store.derived(("compare-place-names",), lambda: place_names(store))
+    places = prepare(store)
     shorts = []
     for unit, name, label in zip(
         compared["unit_id"], compared["unit_name"], compared["row_label"], strict=True
@@ -146,14 +152,28 @@ def short_row_labels(store: DataStore, compared: pd.DataFrame) -> list[str]:
     return shorts
 
 
+def _comparison(
+    store: DataStore, focus: str, peers: tuple[str, ...], year: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`transforms.compare_figures` for the focus unit: (compared, unmatched). The chart needs
+    both, and working them out once instead of twice halves its first answer."""
+    return transforms.compare_figures(
+        comparable_rows(store, focus, year), focus, peers=peers, year=year
+    )
+
+
 def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     """The compared figures with hover text; empty (with the columns) when no unit is chosen."""
     focus, peers = focus_and_peers(store, selection)
     if focus is None:
         return pd.DataFrame(columns=[*transforms.COMPARE_COLUMNS, "hover_text"])
-    compared, _ = transforms.compare_figures(
-        comparable_rows(store, focus, selection.year), focus, peers=peers, year=selection.year
-    )
+    compared, _ = _comparison(store, focus, peers, selection.year)
+    return _drawn_rows(store, compared)
+
+
+def _drawn_rows(store: DataStore, compared: pd.DataFrame) -> pd.DataFrame:
+    """The compared figures as the chart draws them: one period per measure, rows named, the
+    panels of mixed sources said so, and hover text."""
     compared = _one_group_per_measure(compared)
     # An official figure always covers the unit's whole area: its row is named by the unit
     # alone (the authorities or forces summed are in the hover and the table), so that the
@@ -196,9 +216,7 @@ def unmatched_figures(store: DataStore, selection: Selection) -> pd.DataFrame:
     focus, peers = focus_and_peers(store, selection)
     if focus is None:
         return pd.DataFrame(columns=list(transforms.UNMATCHED_COLUMNS))
-    _, unmatched = transforms.compare_figures(
-        comparable_rows(store, focus, selection.year), focus, peers=peers, year=selection.year
-    )
+    _, unmatched = _comparison(store, focus, peers, selection.year)
     return unmatched
 
 
@@ -246,8 +264,8 @@ def compare_chart(store: DataStore, selection: Selection) -> ChartResult:
             table=pd.DataFrame(columns=list(TABLE_COLUMNS)),
         )
     name = _unit_name(store, focus)
-    compared = compare_table(store, selection)
-    unmatched = unmatched_figures(store, selection)
+    compared, unmatched = _comparison(store, focus, peers, selection.year)
+    compared = _drawn_rows(store, compared)
     figure = build_dot_compare(compared, focus_name=name)
     mixed = compared.loc[compared["note"].str.contains("different sources"), "group_label"]
     caveats = [

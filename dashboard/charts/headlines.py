@@ -36,6 +36,11 @@ class Headline:
     detail: str
 
 
+def published_totals_for(store: DataStore) -> dict[str, str]:
+    """`published_totals` of the grant, once per data version (kept with the store)."""
+    return store.derived(("published-totals",), lambda: published_totals(store))
+
+
 def published_totals(store: DataStore, metric_id: str = FUNDING) -> dict[str, str]:
     """Per financial year, the national total a publisher states ('about £35m (Home Office)').
 

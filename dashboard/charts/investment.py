@@ -179,6 +179,17 @@ def gaps_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     return gaps[["unit_id", "unit_name", "value_text", "qualifier", "reason", "citation"]]
 
 
+def prepare(store: DataStore) -> None:
+    """The pairs and the units without one, kept with the data version, for what a page asks
+    first: every reach measure across all periods, and each programme year with every reach
+    type (the filters' default measure is not a reach measure)."""
+    selections = [Selection((), None, metric) for metric in transforms.REACH_METRICS.values()]
+    selections += [Selection((), year) for year in (None, *store.programme_years)]
+    for selection in selections:
+        pairs_table(store, selection)
+        gaps_table(store, selection)
+
+
 def _colours(reach_type: str) -> dict[str, str]:
     colours = {NATIONAL_GROUP: PALETTE[6], "Units": PALETTE[0]}
     if reach_type == ANY:

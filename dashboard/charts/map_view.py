@@ -682,6 +682,11 @@ class MapData:
         measure_id, _ = key = self.key(selection)
         return map_frame(self.unit_frames[key], self.coverage, measure(measure_id).label)
 
+    def work_out_all(self) -> None:
+        """Every measure's frames now (preparing a release off the request path)."""
+        if isinstance(self.unit_frames, _UnitFrames):
+            self.unit_frames.measures.work_out_all()
+
     def texts_for(self, selection: Selection) -> MapTexts:
         _measure, year = self.key(selection)
         return map_texts(
@@ -732,12 +737,20 @@ class _MeasureFrames:
     def keys(self) -> list[tuple[str, str | None]]:
         return [(m, y) for m in MEASURE_IDS for y in self.of(m)[0]]
 
+    def work_out_all(self) -> None:
+        for measure_id in MEASURE_IDS:
+            self.of(measure_id)
+
 
 class _UnitFrames(Mapping):
     """`MapData.unit_frames`: (measure, year) -> frame, each measure worked out on first use."""
 
     def __init__(self, measures: _MeasureFrames) -> None:
         self._measures = measures
+
+    @property
+    def measures(self) -> _MeasureFrames:
+        return self._measures
 
     def __getitem__(self, key: tuple[str, str | None]) -> pd.DataFrame:
         measure_id, year = key
@@ -789,6 +802,11 @@ def prepare_map_data(store: DataStore) -> MapData:
     )
 
 
+def map_data_for(store: DataStore) -> MapData:
+    """`prepare_map_data`, once per data version (kept with the store)."""
+    return store.derived(("map-data",), lambda: prepare_map_data(store))
+
+
 def scale_options(measure_id: str, money: bool) -> dict[str, bool]:
     """Keyword options of the map's colour scale: £ on money, diverging for signed changes."""
     return {"money": money, "signed": bool(measure(measure_id).signed_change)}
@@ -820,6 +838,22 @@ def web_map_figure(data: MapData, selection: Selection) -> go.Figure:
         labels=data.labels,
         **scale_options(measure_id, data.money[measure_id]),
     )
+
+
+def first_map_figure(store: DataStore, selection: Selection) -> dict[str, Any]:
+    """`web_map_figure(map_data_for(store), selection)` as a plain figure dict, with the drawing
+    for the measure and year made once per data version and only the chosen units' outline
+    added per request (a page's first map answer after a release is then a lookup)."""
+    data = map_data_for(store)
+    measure_id, year = data.key(selection)
+    drawn = store.derived(
+        ("web-map", measure_id, year),
+        lambda: web_map_figure(data, Selection((), year, measure_id)).to_plotly_json(),
+    )
+    traces = list(drawn["data"])
+    for index, properties in selected_updates(data.coverage, selection.units).items():
+        traces[index] = {**traces[index], **properties}
+    return {"data": traces, "layout": drawn["layout"]}
 
 
 def value_updates(data: MapData, selection: Selection) -> dict[int, dict[str, list[Any]]]:

@@ -32,6 +32,44 @@ from dashboard.schema import NATIONAL
 from dashboard.selection import Selection
 
 OFFICIAL_SOURCES = r"^(ons_pfa_|dfe_exclusions_)"
+# The observation columns that not_drawn_notes and the time_points it calls read.
+NOTE_COLUMNS = (
+    "unit_id",
+    "unit_name",
+    "metric_id",
+    "metric_label",
+    "value",
+    "value_text",
+    "value_status",
+    "period_start",
+    "period_end",
+    "period_label",
+    "geography",
+    "series",
+    "source_id",
+    "source_short",
+    "page",
+    "citation",
+)
+# The observation columns that official_points reads or hands on to the chart's table.
+POINT_COLUMNS = (
+    "unit_id",
+    "metric_id",
+    "value",
+    "value_status",
+    "period_start",
+    "period_end",
+    "period_label",
+    "series",
+    "source_id",
+    "geography",
+    "value_text",
+    "source_short",
+    "metric_label",
+    "qualifier",
+    "citation",
+    "note",
+)
 KNIFE_COUNT = "knife_offences_count"
 KNIFE_RATE = "knife_offences_rate_per_100k"
 PERMANENT = "permanent_exclusion_rate_pct"
@@ -132,6 +170,31 @@ def _placeable(rows: pd.DataFrame) -> pd.DataFrame:
     return drawn
 
 
+def _main_series(points: pd.DataFrame) -> dict[str, str]:
+    """Each unit's main series: of its releases with more than one point, the one with most
+    points, then the latest release, then the last series key in sorted order.
+
+    Counted in plain Python: a groupby over tuples of releases fell back to Python anyway and
+    was the slowest step of the chart.
+    """
+    found: dict[tuple[str, str], list] = {}
+    for unit, key, release in zip(
+        points["unit_id"].tolist(),
+        points["series_key"].tolist(),
+        points["release"].tolist(),
+        strict=True,
+    ):
+        entry = found.setdefault((unit, key), [0, release])
+        entry[0] += 1
+        entry[1] = max(entry[1], release)
+    best: dict[str, tuple] = {}
+    for (unit, key), (size, release) in found.items():
+        rank = (size, release, key)
+        if size > 1 and (unit not in best or rank > best[unit]):
+            best[unit] = rank
+    return {unit: rank[2] for unit, rank in best.items()}
+
+
 def official_points(
     store: DataStore,
     selection: Selection,
@@ -144,24 +207,53 @@ def official_points(
     For each area and period the latest release's figure is kept; an area's main series (the
     line) is its release with most points. News-reported figures are kept only where no
     official table gives the area a figure for a period that ends on the same day.
+
+    Every area's points are worked out once per data version and the chosen areas' picked:
+    an area's points depend on its own rows alone, and the sorts are stable, so the picked
+    rows are the rows worked out for those areas (tested).
     """
+    every = store.derived(
+        ("official-points", metric, national, national_name),
+        lambda: _points_of(store, tuple(store.units["unit_id"]), metric, national, national_name),
+    )
+    if not selection.units:
+        return every
+    chosen = {*selection.units, national}
+    return tuple(frame[frame["unit_id"].isin(chosen)] for frame in every)  # type: ignore[return-value]
+
+
+def prepare(store: DataStore) -> None:
+    """Every area's points of each official series, as the charts and their notes ask for
+    them, kept with the data version (dashboard/prepare.py)."""
+    for metric in (KNIFE_COUNT, KNIFE_RATE, PERMANENT, SUSPENSION):
+        names = (
+            ("England and Wales",)
+            if metric in (KNIFE_COUNT, KNIFE_RATE)
+            else ("England", "England and Wales")
+        )
+        for name in names:
+            official_points(store, Selection(), metric, national_name=name)
+
+
+def _points_of(
+    store: DataStore, units: tuple[str, ...], metric: str, national: str, national_name: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """`official_points` of the given areas, worked out."""
     names = short_names(store)
-    units = tuple(selection.units) or tuple(store.units["unit_id"])
+    # Only the columns used here and in the table: every filter and sort below copies them.
     rows = transforms.observations_for(
-        store.observations, units=(*units, national), metrics=(metric,)
+        store.observations[list(POINT_COLUMNS)], units=(*units, national), metrics=(metric,)
     )
     rows = rows[rows["value_status"] != "alternative"]
     drawn = _placeable(rows)
     official = drawn["source_id"].str.match(OFFICIAL_SOURCES)
     ours, news = drawn[official].copy(), drawn[~official].copy()
-    ours["release"] = ours["series"].map(release_order)
-    ours = ours.sort_values("release").drop_duplicates(
+    ours["release"] = transforms.each_once(ours["series"], release_order)
+    ours = ours.sort_values("release", kind="stable").drop_duplicates(
         ["unit_id", "period_start", "period_end"], keep="last"
     )
     ours = ours[~_withdrawn(store, ours, metric)].copy()
-    sizes = ours.groupby(["unit_id", "series_key"]).agg(n=("x", "size"), release=("release", "max"))
-    sizes = sizes[sizes["n"] > 1].reset_index().sort_values(["unit_id", "n", "release"])
-    main = dict(zip(sizes["unit_id"], sizes["series_key"], strict=True))  # the last wins
+    main = _main_series(ours)
     ours["is_main"] = ours["unit_id"].map(main).eq(ours["series_key"])
     covered = set(zip(ours["unit_id"], ours["period_end"], strict=True))
     news = news[
@@ -169,8 +261,10 @@ def official_points(
     ].copy()
     news["is_main"] = False
     for frame in (ours, news):
-        frame["panel"] = [national_name if u == national else names[u] for u in frame["unit_id"]]
-        frame["series_name"] = [series_words(s) for s in frame["series_key"]]
+        frame["panel"] = [
+            national_name if u == national else names[u] for u in frame["unit_id"].tolist()
+        ]
+        frame["series_name"] = transforms.each_once(frame["series_key"], series_words)
         frame["hover_text"] = [
             f"<b>{p}</b><br>{v}<br>{pl}<br>{g}<br>{sn}<br>{src}"
             for p, v, pl, g, sn, src in zip(
@@ -191,9 +285,9 @@ def official_points(
     ours, news = ours[keep], news[keep]
     is_national = ours["unit_id"] == national
     return (
-        ours[~is_national].sort_values("x"),
-        ours[is_national].sort_values("x"),
-        news.sort_values("x"),
+        ours[~is_national].sort_values("x", kind="stable"),
+        ours[is_national].sort_values("x", kind="stable"),
+        news.sort_values("x", kind="stable"),
     )
 
 
@@ -207,7 +301,10 @@ def not_drawn_notes(store: DataStore, selection: Selection, metric: str) -> tupl
     if metric == PERMANENT:
         kinds = tuple(m for m in EXCLUSION_METRICS if m not in (PERMANENT, SUSPENSION))
         kinds += (PERMANENT,)
-    rows = transforms.observations_for(store.observations, units=units, metrics=kinds)
+    # Only the columns read here (time_points copies and sorts what it is given).
+    rows = transforms.observations_for(
+        store.observations[list(NOTE_COLUMNS)], units=units, metrics=kinds
+    )
     rows = rows[~rows["source_id"].str.match(OFFICIAL_SOURCES)]
     drawn, rest = transforms.time_points(rows)
     if metric == PERMANENT:
@@ -366,6 +463,7 @@ def _chart(
 ) -> ChartResult:
     areas, national, news = official_points(store, selection, metric, national_name=national_name)
     panels = area_panels(store, selection)
+    table = _table(areas, national, news)
     figure = build_area_trend(
         areas,
         national,
@@ -394,10 +492,10 @@ def _chart(
             + (f"; {selection.year.replace('-', '/')} shaded" if selection.year else "")
             + shared,
         ),
-        source_line=short_source_line(_table(areas, national, news)),
+        source_line=short_source_line(table),
         summary=_summary(store, selection, areas, national, metric, national_name, noun),
         figure=figure,
-        table=_table(areas, national, news),
+        table=table,
         caveats=(
             *notes,
             *(NEWS_NOTE if not news.empty else ()),

@@ -52,6 +52,29 @@ def profile_unit(store: DataStore, selection: Selection) -> pd.Series | None:
     return units.loc[unit_id] if unit_id in units.index else None
 
 
+def unit_figures_for(
+    store: DataStore, unit_id: str, categories: tuple[str, ...], year: str | None
+) -> pd.DataFrame:
+    """`transforms.unit_figures` of these categories: every category's figures of the unit are
+    worked out once per data version and year, and each chart picks its own.
+
+    The same rows in the same order as asking for the categories alone: the order (category,
+    measure, period, id) is a stable sort, and each row depends on itself only. A profile's
+    charts and words ask for the same unit at once, and each worked the table out again.
+    """
+    every = store.derived(
+        ("unit-figures", unit_id, year),
+        lambda: transforms.unit_figures(store.observations, unit_id, year=year),
+    )
+    picked = every[every["category"].isin(categories)] if categories else every
+    if picked.empty:
+        # Built afresh, as an empty table's column types come from how it was made.
+        return transforms.unit_figures(
+            store.observations, unit_id, categories=categories, year=year
+        )
+    return picked.reset_index(drop=True)
+
+
 def _short(text: str, width: int = LABEL_WIDTH) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
 
@@ -129,9 +152,7 @@ def _category_chart(
         return _empty_result(
             chart, heading, measure, "No unit is chosen, so there are no figures to show."
         )
-    figures = transforms.unit_figures(
-        store.observations, str(unit["unit_id"]), categories=categories, year=selection.year
-    )
+    figures = unit_figures_for(store, str(unit["unit_id"]), categories, selection.year)
     # Each official measure at its latest period: every year of them is on the Trends page.
     figures, earlier = transforms.latest_official_figures(figures)
     if sort_by_time:

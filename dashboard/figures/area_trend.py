@@ -387,6 +387,7 @@ def build_area_trend(
     annotations: list[dict] = []
     shapes: list[dict] = []
     layout = grid.axes(x_range, y_top, y_title)
+    context: list[dict] | None = None
     for index, name in enumerate(names):
         x_id, y_id = grid.refs(index)
         axis = (x_id, y_id)
@@ -430,7 +431,10 @@ def build_area_trend(
             if single:
                 traces += [{**t, "xaxis": x_id, "yaxis": y_id} for t in national_traces]
             else:
-                shapes += _context_line(national, axis)
+                if context is None:
+                    # The same national path in every panel: worked out once, for the first.
+                    context = _context_line(national, ("x", "y"))
+                shapes += [{**shape, "xref": axis[0], "yref": axis[1]} for shape in context]
             if single:
                 theirs = reported[reported["panel"] == national_name]
                 traces += _reported_traces(theirs, axis, NATIONAL_COLOUR)

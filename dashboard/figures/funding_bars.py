@@ -58,24 +58,26 @@ def build_funding_bars(
         categories += list(part["_key"])
         labels += list(part[row_column])
     palette = dict(colours or {})
-    traces: list = []
+    traces: list[dict] = []
     for index, (measure, part) in enumerate(drawn.groupby(colour_column, sort=False)):
         traces.append(
-            go.Bar(
-                x=part[value_column],
-                y=part["_key"],
-                orientation="h",
-                name=str(measure),
-                marker={
+            {
+                "type": "bar",
+                # A numeric column goes as plotly makes it of a Series: a numpy array.
+                "x": part[value_column].to_numpy(),
+                "y": part["_key"].tolist(),
+                "orientation": "h",
+                "name": str(measure),
+                "marker": {
                     "color": palette.get(measure, PALETTE[index % len(PALETTE)]),
                     "line": {"color": TEXT, "width": 0.5},
                 },
-                text=part["_text"],
-                textposition="outside",
-                cliponaxis=False,
-                hovertext=part[hover_column],
-                hoverinfo="text",
-            )
+                "text": part["_text"].tolist(),
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertext": part[hover_column].tolist(),
+                "hoverinfo": "text",
+            }
         )
     traces += bound_marker_traces(
         list(drawn[value_column]),
@@ -115,21 +117,24 @@ def build_funding_bars(
             "x": 0,
         },
         "margin": {"l": 10, "r": 20, "t": 20, "b": 60},
-        "shapes": [
-            {
-                "type": "rect",
-                "xref": "paper",
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "y0": categories.index(header) - 0.5,
-                "y1": categories.index(header) + 0.5,
-                "fillcolor": HEADER_FILL,
-                "line": {"width": 0},
-                "layer": "below",
-            }
-            for header in headers
-        ],
     }
-    # Built in one go: every update_layout on a finished figure costs a full relayout.
-    return go.Figure(data=traces, layout=layout)
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "paper",
+            "yref": "y",
+            "x0": 0,
+            "x1": 1,
+            "y0": categories.index(header) - 0.5,
+            "y1": categories.index(header) + 0.5,
+            "fillcolor": HEADER_FILL,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for header in headers
+    ]
+    if shapes:  # as plotly leaves an empty list out
+        layout["shapes"] = shapes
+    # Built in one go as plain dicts, wrapped without plotly's validation: the same JSON
+    # (tests/unit/test_figure_dicts.py) in a fraction of the time.
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)

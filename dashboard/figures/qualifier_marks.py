@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import PALETTE, TEXT, base_layout, empty_figure
+from dashboard.figures.theme import PALETTE, TEXT, base_layout, empty_layout
 
 LOWER = frozenset({"over", "at_least"})
 UPPER = frozenset({"nearly", "under", "up_to"})
@@ -46,8 +46,9 @@ def bound_marker_traces(
     orientation: str = "h",
     hover: Sequence[str] | None = None,
     shown_kinds: set[str] | None = None,
-) -> list[go.Scatter]:
-    """One scatter trace per kind of bound present, drawn at the figure's value.
+) -> list[dict]:
+    """One scatter trace (a plain dict, for figures built in one go) per kind of bound present,
+    drawn at the figure's value.
 
     `shown_kinds` collects the kinds already in the legend (for figures with several panels),
     so each kind gets one legend entry however many panels use it.
@@ -64,25 +65,26 @@ def bound_marker_traces(
         ys = [positions[i] for i in picked]
         if orientation != "h":
             xs, ys = ys, xs
-        traces.append(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="markers",
-                marker={
-                    "symbol": symbols[kind],
-                    "size": 13,
-                    "color": BOUND_COLOUR,
-                    "line": {"color": "#ffffff", "width": 1},
-                },
-                name=BOUND_NAMES[kind],
-                legendgroup=f"bound-{kind}",
-                showlegend=kind not in shown,
-                hovertext=[hover[i] for i in picked] if hover is not None else None,
-                hoverinfo="text" if hover is not None else "skip",
-                cliponaxis=False,
-            )
-        )
+        trace = {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "markers",
+            "marker": {
+                "symbol": symbols[kind],
+                "size": 13,
+                "color": BOUND_COLOUR,
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            "name": BOUND_NAMES[kind],
+            "legendgroup": f"bound-{kind}",
+            "showlegend": kind not in shown,
+            "hoverinfo": "text" if hover is not None else "skip",
+            "cliponaxis": False,
+        }
+        if hover is not None:
+            trace["hovertext"] = [hover[i] for i in picked]
+        traces.append(trace)
         shown.add(kind)
     return traces
 
@@ -152,6 +154,6 @@ EMPTY_HEIGHT = 220
 
 def compact_empty(message: str) -> go.Figure:
     """The house 'nothing to draw' figure, wrapped for a phone and only as tall as it needs."""
-    figure = empty_figure("<br>".join(textwrap.wrap(message, 34)) or message)
-    figure.update_layout(height=EMPTY_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return figure
+    layout = empty_layout("<br>".join(textwrap.wrap(message, 34)) or message)
+    layout.update(height=EMPTY_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return go.Figure({"data": [], "layout": layout}, _validate=False)

@@ -55,62 +55,69 @@ def build_ranked_bar(
         else drawn[text_column]
     )
     drawn = drawn.assign(_text=list(texts), _hover=list(hover))
-    figure = go.Figure()
+    traces: list[dict] = []
     if group_column:
         colours = dict(group_colours or {})
         for index, (group, part) in enumerate(drawn.groupby(group_column, sort=False)):
-            figure.add_trace(
+            traces.append(
                 _bars(part, label_column, value_column, colours.get(group, PALETTE[index % 7]))
+                | {"name": str(group)}
             )
-            figure.data[-1].name = str(group)
         showlegend = True
     else:
         colours = [PALETTE[1] if key in highlight else PALETTE[0] for key in drawn[id_column]]
-        figure.add_trace(_bars(drawn, label_column, value_column, colours))
+        traces.append(_bars(drawn, label_column, value_column, colours))
         showlegend = False
     if qualifiers is not None:
         markers = bound_marker_traces(
             list(drawn[value_column]), labels, list(qualifiers), hover=list(drawn["_hover"])
         )
-        figure.add_traces(markers)
+        traces += markers
         showlegend = showlegend or bool(markers)
     top = float(drawn[value_column].max())
-    figure.update_layout(
-        themed_layout(
-            xaxis={"title": {"text": axis_title}, "range": [0, top * 1.6]},
-            yaxis={
-                "categoryorder": "array",
-                "categoryarray": labels,
-                "range": [-0.5, len(labels) - 0.2],
-                "showticklabels": False,
-            },
-            annotations=labels_above_bars(labels, labels, row_height=ROW_HEIGHT, bargap=BARGAP),
-            barmode="overlay",
-            bargap=BARGAP,
-            height=ROW_HEIGHT * len(drawn) + BASE_HEIGHT + (50 if showlegend else 0),
-            showlegend=showlegend,
-            legend={
-                "orientation": "h",
-                "yanchor": "top",
-                "y": -70 / (ROW_HEIGHT * len(drawn)),
-                "x": 0,
-                "traceorder": "normal",
-            },
-            margin={"l": 10, "r": 10, "t": 10, "b": 60},
-        )
+    # Built as plain dicts and wrapped once, without plotly's validation: the same JSON
+    # (tests/unit/test_figure_dicts.py) in a fraction of the time.
+    return go.Figure(
+        {
+            "data": traces,
+            "layout": themed_layout(
+                xaxis={"title": {"text": axis_title}, "range": [0, top * 1.6]},
+                yaxis={
+                    "categoryorder": "array",
+                    "categoryarray": labels,
+                    "range": [-0.5, len(labels) - 0.2],
+                    "showticklabels": False,
+                },
+                annotations=labels_above_bars(labels, labels, row_height=ROW_HEIGHT, bargap=BARGAP),
+                barmode="overlay",
+                bargap=BARGAP,
+                height=ROW_HEIGHT * len(drawn) + BASE_HEIGHT + (50 if showlegend else 0),
+                showlegend=showlegend,
+                legend={
+                    "orientation": "h",
+                    "yanchor": "top",
+                    "y": -70 / (ROW_HEIGHT * len(drawn)),
+                    "x": 0,
+                    "traceorder": "normal",
+                },
+                margin={"l": 10, "r": 10, "t": 10, "b": 60},
+            ),
+        },
+        _validate=False,
     )
-    return figure
 
 
-def _bars(part: pd.DataFrame, label_column: str, value_column: str, colour: object) -> go.Bar:
-    return go.Bar(
-        x=part[value_column],
-        y=part[label_column],
-        orientation="h",
-        marker={"color": colour, "line": {"color": "#212529", "width": 0.5}},
-        text=part["_text"],
-        textposition="outside",
-        cliponaxis=False,
-        hovertext=part["_hover"],
-        hoverinfo="text",
-    )
+def _bars(part: pd.DataFrame, label_column: str, value_column: str, colour: object) -> dict:
+    return {
+        "type": "bar",
+        # A numeric column goes as plotly makes it of a Series: a numpy array (a typed array).
+        "x": part[value_column].to_numpy(),
+        "y": part[label_column].tolist(),
+        "orientation": "h",
+        "marker": {"color": colour, "line": {"color": "#212529", "width": 0.5}},
+        "text": part["_text"].tolist(),
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": part["_hover"].tolist(),
+        "hoverinfo": "text",
+    }

@@ -12,7 +12,7 @@ from dashboard.figures.area_map import (
     TRACE_VALUES,
     build_area_map,
 )
-from dashboard.figures.dot_compare import stacked_panels
+from dashboard.figures.dot_compare import axis_names, figure_of, stacked_layout
 from dashboard.figures.theme import NEUTRAL, PALETTE, TEXT, empty_figure
 
 REQUIRED_COLUMNS = ("panel", "label", "value", "baseline_value", "display_text", "hover_text")
@@ -44,117 +44,118 @@ def build_figure_panels(frame: pd.DataFrame) -> go.Figure:
     runs to the filled dot at Y, so the change reads left to right as the source states it.
     Rows without a value (chart-only figures) are not drawn; the caller lists them in the table.
     Each panel has its own axis, so money never shares a scale with people or percentages.
+    Built as plain dicts and wrapped once (see `dot_compare.stacked_layout`).
     """
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:
         raise ValueError(f"figure panel frame lacks columns: {', '.join(missing)}")
-    rows = frame.loc[frame["value"].notna()].copy()
+    rows = frame.loc[frame["value"].notna()]
     if rows.empty:
         return empty_figure("No figures with a number to draw for this selection")
-    rows["row"] = _unique_labels(rows["label"])
-    has_changes = bool(rows["baseline_value"].notna().any())
-    panels = list(dict.fromkeys(rows["panel"]))
-    figure = stacked_panels(
-        [int((rows["panel"] == panel).sum()) for panel in panels],
-        [f"<b>{panel}</b>" for panel in panels],
+    labels = _unique_labels(rows["label"])
+    values = rows["value"].astype(float).tolist()
+    baselines = rows["baseline_value"].astype(float).tolist()
+    hovers = rows["hover_text"].tolist()
+    texts = rows["display_text"].tolist()
+    has_baseline = rows["baseline_value"].notna().tolist()
+    has_changes = any(has_baseline)
+    members: dict[object, list[int]] = {}
+    for position, panel in enumerate(rows["panel"].tolist()):
+        members.setdefault(panel, []).append(position)
+    layout = stacked_layout(
+        [len(positions) for positions in members.values()],
+        [f"<b>{panel}</b>" for panel in members],
         row_height=ROW_HEIGHT,
         legend=has_changes,
     )
+    data: list[dict] = []
     baseline_in_legend = False
-    for number, panel in enumerate(panels, start=1):
-        part = rows[rows["panel"] == panel]
-        changes = part[part["baseline_value"].notna()]
-        if not changes.empty:
+    for number, positions in enumerate(members.values(), start=1):
+        x_ref, y_ref = axis_names(number)
+        axes = {"type": "scatter", "xaxis": x_ref, "yaxis": y_ref}
+        changes = [p for p in positions if has_baseline[p]]
+        if changes:
             xs: list[float | None] = []
             ys: list[str | None] = []
-            for baseline, value, label in zip(
-                changes["baseline_value"], changes["value"], changes["row"], strict=True
-            ):
-                xs += [float(baseline), float(value), None]
-                ys += [label, label, None]
-            figure.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"color": BASELINE_COLOUR, "width": 2},
-                    hoverinfo="skip",
-                    showlegend=False,
-                ),
-                row=number,
-                col=1,
+            for p in changes:
+                xs += [baselines[p], values[p], None]
+                ys += [labels[p], labels[p], None]
+            data.append(
+                {
+                    "hoverinfo": "skip",
+                    "line": {"color": BASELINE_COLOUR, "width": 2},
+                    "mode": "lines",
+                    "showlegend": False,
+                    "x": xs,
+                    "y": ys,
+                    **axes,
+                }
             )
             baseline_in_legend, first_baseline = True, not baseline_in_legend
-            figure.add_trace(
-                go.Scatter(
-                    x=changes["baseline_value"].astype(float).tolist(),
-                    y=changes["row"].tolist(),
-                    mode="markers",
-                    marker={
+            data.append(
+                {
+                    "hoverinfo": "text",
+                    "hovertext": [f"Earlier figure: {hovers[p]}" for p in changes],
+                    "legendgroup": "baseline",
+                    "marker": {
                         "color": "#ffffff",
-                        "size": 10,
                         "line": {"color": BASELINE_COLOUR, "width": 2},
+                        "size": 10,
                     },
-                    hovertext=[f"Earlier figure: {h}" for h in changes["hover_text"]],
-                    hoverinfo="text",
-                    name="Earlier figure (from)",
-                    legendgroup="baseline",
-                    showlegend=first_baseline,
-                ),
-                row=number,
-                col=1,
+                    "mode": "markers",
+                    "name": "Earlier figure (from)",
+                    "showlegend": first_baseline,
+                    "x": [baselines[p] for p in changes],
+                    "y": [labels[p] for p in changes],
+                    **axes,
+                }
             )
-        figure.add_trace(
-            go.Scatter(
-                x=part["value"].astype(float).tolist(),
-                y=part["row"].tolist(),
-                mode="markers",
-                marker={"color": DOT_COLOUR, "size": 11},
-                hovertext=part["hover_text"].tolist(),
-                hoverinfo="text",
-                name="Figure (for a change: the later figure)",
-                legendgroup="figure",
-                showlegend=has_changes and number == 1,
-                cliponaxis=False,
-            ),
-            row=number,
-            col=1,
+        rows_here = [labels[p] for p in positions]
+        data.append(
+            {
+                "cliponaxis": False,
+                "hoverinfo": "text",
+                "hovertext": [hovers[p] for p in positions],
+                "legendgroup": "figure",
+                "marker": {"color": DOT_COLOUR, "size": 11},
+                "mode": "markers",
+                "name": "Figure (for a change: the later figure)",
+                "showlegend": has_changes and number == 1,
+                "x": [values[p] for p in positions],
+                "y": rows_here,
+                **axes,
+            }
         )
         # The words sit right of both dots of a change, so they never cover its line.
-        figure.add_trace(
-            go.Scatter(
-                x=part[["value", "baseline_value"]].astype(float).max(axis=1).tolist(),
-                y=part["row"].tolist(),
-                mode="markers+text",
+        data.append(
+            {
+                "cliponaxis": False,
+                "hoverinfo": "skip",
                 # An invisible marker as wide as the dot pushes the words clear of it.
-                marker={"size": 14, "opacity": 0},
-                text=part["display_text"].tolist(),
-                textposition="middle right",
-                textfont={"size": 12, "color": TEXT},
-                hoverinfo="skip",
-                showlegend=False,
-                cliponaxis=False,
-            ),
-            row=number,
-            col=1,
+                "marker": {"opacity": 0, "size": 14},
+                "mode": "markers+text",
+                "showlegend": False,
+                "text": [texts[p] for p in positions],
+                "textfont": {"color": TEXT, "size": 12},
+                "textposition": "middle right",
+                "x": [
+                    max(values[p], baselines[p]) if has_baseline[p] else values[p]
+                    for p in positions
+                ],
+                "y": rows_here,
+                **axes,
+            }
         )
-        values = [*part["value"].astype(float), *changes["baseline_value"].astype(float)]
-        low, high = min(0.0, min(values)), max(0.0, max(values))
+        drawn = [*(values[p] for p in positions), *(baselines[p] for p in changes)]
+        low, high = min(0.0, min(drawn)), max(0.0, max(drawn))
         span = (high - low) or abs(high) or 1.0
-        figure.update_xaxes(
-            range=[low - span * 0.05, high + span * 0.45],
-            zeroline=True,
-            zerolinecolor=NEUTRAL,
-            row=number,
-            col=1,
+        layout[f"xaxis{x_ref[1:]}"].update(
+            range=[low - span * 0.05, high + span * 0.45], zeroline=True, zerolinecolor=NEUTRAL
         )
-        figure.update_yaxes(
-            categoryorder="array",
-            categoryarray=list(reversed(part["row"].tolist())),
-            row=number,
-            col=1,
+        layout[f"yaxis{y_ref[1:]}"].update(
+            categoryorder="array", categoryarray=list(reversed(rows_here))
         )
-    return figure
+    return figure_of(data, layout)
 
 
 def build_unit_area_map(

@@ -3,17 +3,24 @@
 Why a wrapper and not a global that is swapped: views and callbacks were written against a
 DataStore passed in once at start-up. `LiveStore` has the same attributes, but each request
 resolves them against the snapshot bound at its start (so one answer never mixes two
-releases), and at most every `poll_seconds` a request checks the version row and, when it
-moved, builds the new snapshot. Every worker does this on its own, so every worker and every
-replica follows the database without a restart. When the database cannot be reached, the last
-snapshot keeps being served and `status()` says so (the health check reports it).
+releases), and at most every `poll_seconds` a request checks the version row. When it moved, a
+background thread builds the new snapshot and prepares it (the `preparers`: each view's work
+done once per data version, such as the map's frames and the data grid's records) and only
+then serves it; requests meanwhile keep the previous snapshot. So the cost of a release is
+paid once, off the request path, not by the first visitors after it. Every worker does this on
+its own, so every worker and every replica follows the database without a restart. When the
+database cannot be reached, the last snapshot keeps being served and `status()` says so (the
+health check reports it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import flask
@@ -26,19 +33,39 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 G_KEY = "vru_snapshot"
+COUNTED_KEY = "vru_counted"
+# How long a worker prepares a release before serving it anyway (the rest is prepared after):
+# with the poll, a release is served within a few seconds however busy the machine is.
+PREPARE_BUDGET_SECONDS = 1.0
 
 
 class LiveStore:
     """Looks like a DataStore; each attribute comes from the request's snapshot."""
 
-    def __init__(self, store: Store, first: DataStore, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        first: DataStore,
+        poll_seconds: float = 2.0,
+        preparers: Sequence[Callable[[DataStore], object]] = (),
+        background: bool = True,
+        budget_seconds: float = PREPARE_BUDGET_SECONDS,
+    ) -> None:
         self.__dict__.update(
             _store=store,
             _latest=first,
             _poll=poll_seconds,
             _checked=time.monotonic(),
             _lock=threading.Lock(),
+            _advancing=threading.Lock(),
             _problem="",
+            _preparers=tuple(preparers),
+            _background=background,
+            _budget=budget_seconds,
+            _counting=threading.Lock(),
+            _in_flight=[0],  # requests being answered now (a list: mutated under _counting)
+            _quiet_since=[time.monotonic()],
+            _pending=[0],  # preparers still to run on the served snapshot
         )
 
     @property
@@ -53,18 +80,134 @@ class LiveStore:
             return self._latest  # another thread is checking right now
         try:
             self.__dict__["_checked"] = time.monotonic()
-            try:
-                if self._store.version() != self._latest.data_version:
-                    self.__dict__["_latest"] = self._store.snapshot()
-                    log.info("data version %d is now served", self._latest.data_version)
-                self.__dict__["_problem"] = ""
-            except Exception as error:  # any database failure: keep serving what we have
-                if not self._problem:
-                    log.warning("store unreachable, serving the last snapshot: %s", error)
-                self.__dict__["_problem"] = f"store unreachable ({type(error).__name__})"
+            moved = self._guarded(lambda: self._store.version() != self._latest.data_version)
         finally:
             self._lock.release()
+        if not moved:
+            return self._latest
+        if not self._background:  # `background=False`: the request that noticed waits
+            return self.refresh()
+        if self._advancing.acquire(blocking=False):
+            # Not joined: the request that noticed goes on with the snapshot it has.
+            behind = threading.Thread(target=self._advance_behind, name="vru-next", daemon=True)
+            behind.start()
         return self._latest
+
+    def refresh(self) -> DataStore:
+        """Check now and, if the version moved, build, prepare and serve the new snapshot before
+        returning it (commands and tests; requests use `latest`, which never waits)."""
+        with self._advancing:
+            self._advance(locked=True)
+        return self._latest
+
+    def prepare(self, snapshot: DataStore | None = None, budget: float | None = None) -> int:
+        """Run the preparers on a snapshot (by default the one served), in order, until
+        `budget` seconds have passed (None: all of them); return how many ran.
+
+        gunicorn's master prepares the first snapshot whole before it forks, so the workers
+        inherit the work. A release is prepared within the budget and then served, the
+        remaining preparers running after it (on a busy machine a release must still appear
+        within seconds; what is not prepared yet is worked out on first use, as before).
+        """
+        target = snapshot or self._latest
+        started = time.perf_counter()
+        done = 0
+        for prepare in self._preparers:
+            if budget is not None and time.perf_counter() - started > budget:
+                break
+            try:
+                prepare(target)
+            except Exception:  # a view that cannot prepare still works out on first use
+                log.exception("preparing data version %d failed", target.data_version)
+            done += 1
+        if self._preparers:
+            log.info(
+                "data version %d: %d of %d preparers in %.2f s",
+                target.data_version,
+                done,
+                len(self._preparers),
+                time.perf_counter() - started,
+            )
+        return done
+
+    def _advance_behind(self) -> None:
+        """`_advance` at the lowest CPU priority (Linux sets it per thread): the requests of
+        every worker on the machine go first, and the budget still bounds the wait."""
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        self._advance()
+
+    def _advance(self, locked: bool = False) -> None:
+        """Build and prepare the newest snapshot, then serve it (holds `_advancing`)."""
+        try:
+            snapshot = self._guarded(self._newer_snapshot)
+            if snapshot is not None:
+                done = self.prepare(snapshot, budget=self._budget)
+                self._pending[0] = len(self._preparers) - done
+                self.__dict__["_latest"] = snapshot
+                log.info("data version %d is now served", snapshot.data_version)
+                for prepare in self._preparers[done:]:
+                    # Only while the worker is idle: requests must not share the CPU with work
+                    # that would otherwise be done on first use anyway.
+                    if not locked:
+                        self._wait_until_idle()
+                    try:
+                        prepare(snapshot)
+                    except Exception:
+                        log.exception("preparing data version %d failed", snapshot.data_version)
+                    self._pending[0] -= 1
+        finally:
+            if not locked:
+                self._advancing.release()
+
+    def _wait_until_idle(self, quiet: float = 1.0, longest: float = 120.0) -> None:
+        """Return once no request has been answered for `quiet` seconds (or after `longest`)."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            with self._counting:
+                idle = self._in_flight[0] == 0 and (
+                    time.monotonic() - self._quiet_since[0] >= quiet
+                )
+            if idle:
+                return
+            time.sleep(quiet / 3)
+
+    def started(self) -> None:
+        """`before_request`: a request is being answered (background work waits for idle)."""
+        with self._counting:
+            self._in_flight[0] += 1
+        setattr(flask.g, COUNTED_KEY, True)
+        self.bind()
+
+    def finished(self, _error: BaseException | None = None) -> None:
+        """`teardown_request`: the request is answered."""
+        if not flask.g.pop(COUNTED_KEY, False):
+            return  # an earlier hook answered before `started` ran
+        with self._counting:
+            self._in_flight[0] -= 1
+            self._quiet_since[0] = time.monotonic()
+
+    @property
+    def fully_prepared(self) -> bool:
+        """Whether every preparer has run on the served snapshot (the health check says)."""
+        return self._pending[0] == 0
+
+    def _newer_snapshot(self) -> DataStore | None:
+        if self._store.version() == self._latest.data_version:
+            return None
+        return self._store.snapshot()
+
+    def _guarded(self, work: Callable[[], Any]) -> Any:
+        """`work()`, or None with the status set when the database fails."""
+        try:
+            result = work()
+        except Exception as error:  # any database failure: keep serving what we have
+            if not self._problem:
+                log.warning("store unreachable, serving the last snapshot: %s", error)
+            self.__dict__["_problem"] = f"store unreachable ({type(error).__name__})"
+            return None
+        self.__dict__["_problem"] = ""
+        return result
 
     def current(self) -> DataStore:
         """The request's snapshot (bound on first use), or the latest outside a request."""
@@ -91,6 +234,19 @@ class LiveStore:
         raise AttributeError("the data is read-only")
 
 
+EXTENSION_KEY = "vru_live_store"
+
+
 def install(server: flask.Flask, live: LiveStore) -> None:
-    """Bind each request to one snapshot at its start."""
-    server.before_request(live.bind)
+    """Bind each request to one snapshot at its start (and let start-up find the live store)."""
+    server.extensions[EXTENSION_KEY] = live
+    server.before_request(live.started)
+    server.teardown_request(live.finished)
+
+
+def prepare_first(server: flask.Flask) -> None:
+    """Prepare the snapshot being served (no-op without a live store): called where a process
+    gets ready before taking traffic, so the first visitors do not pay for it either."""
+    live = server.extensions.get(EXTENSION_KEY)
+    if isinstance(live, LiveStore):
+        live.prepare()

@@ -36,7 +36,8 @@ def sql_store(request, tmp_path_factory) -> Store:
 
 @pytest.fixture(scope="module")
 def client(sql_store):
-    live = LiveStore(sql_store, sql_store.snapshot(), poll_seconds=0.0)
+    # Every request sees the newest release at once (no background preparation to wait for).
+    live = LiveStore(sql_store, sql_store.snapshot(), poll_seconds=0.0, background=False)
     return create_app(Settings.defaults(), live).server.test_client()
 
 

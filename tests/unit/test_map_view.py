@@ -7,6 +7,7 @@ import json
 import math
 
 import pandas as pd
+import plotly.io
 import pytest
 from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
@@ -16,11 +17,14 @@ from dashboard.charts import CHARTS, build_chart
 from dashboard.charts.headlines import headline_figures
 from dashboard.charts.map_view import (
     MAP_CHART,
+    first_map_figure,
+    map_data_for,
     map_values,
     pick_figures,
     prepare_map_data,
     profile_targets,
     unit_values,
+    web_map_figure,
 )
 from dashboard.datastore import DataStore
 from dashboard.figures.area_map import (
@@ -339,3 +343,20 @@ def test_headline_list_and_profile_links_render_plain_data() -> None:
         "Open Kent and Medway Violence Reduction Unit profile",
     )
     assert "Click" in profile_links([])[0].children
+
+
+def test_the_kept_first_drawing_is_the_map_drawn_for_the_selection(store) -> None:
+    """The page's first map answer comes from a drawing kept per data version with only the
+    units' outline added: it must be exactly the figure drawn for that selection."""
+    data = map_data_for(store)
+    for selection in (
+        Selection(),
+        Selection(("wales", "london")),
+        Selection((), "2023-24"),
+        Selection(("kent",), None, "reach_young_people"),
+        Selection((), "2019-20", "knife_crime_change_pct"),
+        Selection(("northumbria",), "2019-20", "funding_per_person"),
+    ):
+        kept = json.loads(plotly.io.to_json(first_map_figure(store, selection)))
+        drawn = json.loads(plotly.io.to_json(web_map_figure(data, selection)))
+        assert kept == drawn, selection

@@ -240,3 +240,21 @@ def test_profile_outcomes_chart_draws_official_measures_at_their_latest_period(r
     official = figures["source_id"].str.startswith(transforms.OFFICIAL_SOURCE_PREFIXES)
     assert len(result.table) == (~official).sum() + figures.loc[official, "metric_id"].nunique()
     assert "earlier figures are on the Trends page" in result.summary
+
+
+def test_profile_charts_pick_the_same_figures_as_asking_for_their_categories_alone(
+    real_store: DataStore,
+) -> None:
+    """The unit's figures are kept per data version and year; each chart's pick must be the
+    table it would have got by asking for its categories (rows, order, columns, types)."""
+    from dashboard.charts.profile import unit_figures_for
+
+    years = (None, *real_store.financial_years[-2:])
+    for unit_id in real_store.unit_ids:
+        for year in years:
+            for categories in (("funding",), ("reach",), ("outcome",), ()):
+                expected = transforms.unit_figures(
+                    real_store.observations, unit_id, categories=categories, year=year
+                )
+                picked = unit_figures_for(real_store, unit_id, categories, year)
+                pd.testing.assert_frame_equal(picked, expected)

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import transforms
+from dashboard import catalogue, transforms
 from dashboard.transforms import Total, ratio_qualifier, total_with_bounds
 
 
@@ -116,3 +116,15 @@ def test_unit_overview_keeps_qualifier_period_and_source(synthetic_store):
         synthetic_store.observations, synthetic_store.units, unit_ids=("alpha",)
     )
     assert overview.loc[0, "funding"] == "over £1m (2019/20; TST 2020, p. 4)"
+
+
+@pytest.mark.parametrize("year", [None, "2019-20", "2023-24"])
+def test_the_units_page_picks_rows_equal_to_working_them_out_for_the_chosen_units(real_store, year):
+    """/units keeps every unit's row per data version and year and picks the chosen ones: the
+    rows must be the ones worked out for those units alone, in the same order."""
+    for chosen in ((), ("wales",), ("sussex", "kent", "london"), ("cleveland", "essex")):
+        picked = catalogue.units_overview(real_store, units=chosen, year=year)
+        alone = transforms.unit_overview(
+            real_store.observations, real_store.units, unit_ids=chosen, year=year
+        )
+        pd.testing.assert_frame_equal(picked, alone)

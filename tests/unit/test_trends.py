@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import transforms
-from dashboard.charts import CHARTS, charts_for_view
+from dashboard.charts import CHARTS, charts_for_view, official_trends
 from dashboard.charts.official_trends import TREND_NOTES as NOTES
 from dashboard.charts.trends import series_words
 from dashboard.figures.before_after import build_before_after
@@ -299,3 +299,27 @@ def test_trend_panels_say_so_when_empty_and_give_series_distinct_looks():
     styles = series_styles([f"s{i}" for i in range(20)])
     looks = {(s["color"], s["symbol"]) for s in styles.values()}
     assert len(looks) == 20
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        official_trends.KNIFE_COUNT,
+        official_trends.KNIFE_RATE,
+        official_trends.PERMANENT,
+        official_trends.SUSPENSION,
+    ],
+)
+def test_official_points_picked_for_chosen_areas_equal_working_them_out_for_them(
+    real_store, metric
+):
+    """The trends charts keep every area's points per data version and pick the chosen ones:
+    the picked rows must be exactly the rows worked out for those areas alone."""
+    for chosen in (("northumbria",), ("london", "kent", "wales"), ("cleveland", "humberside")):
+        picked = official_trends.official_points(real_store, Selection(chosen), metric)
+        alone = official_trends._points_of(
+            real_store, chosen, metric, official_trends.NATIONAL, "England and Wales"
+        )
+        for one, two in zip(picked, alone, strict=True):
+            pd.testing.assert_frame_equal(one, two)
+        assert set(picked[0]["unit_id"]) <= set(chosen)

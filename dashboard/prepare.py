@@ -1,0 +1,57 @@
+"""Work done once per data version before a worker serves it (a release's cold start).
+
+Why: after a release every cache is cold, and the views' shared frames (the map's figures for
+every measure and year, the data grid's records, the funding-and-reach pairs, the official
+series of every area) used to be worked out by whichever visitor came first, for seconds.
+The live store (dashboard/store/live.py) runs these steps on each new snapshot in a background
+thread, in this order (the first page's needs first), and serves it once they are done or its
+time budget is spent (the rest then follow); gunicorn's master runs them all on the first
+snapshot before it forks. Everything goes through `DataStore.derived`, so what is prepared is
+exactly what the views would have worked out on first use (the same keys and functions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dashboard import catalogue
+from dashboard.charts import compare, investment, official_trends
+from dashboard.charts.headlines import published_totals_for
+from dashboard.charts.map_view import first_map_figure, map_data_for
+from dashboard.datastore import DataStore
+from dashboard.selection import Selection
+
+
+def _first_map(store: DataStore) -> None:
+    """The map as the first page draws it (the default measure's frames) and its headlines."""
+    if store.boundaries is not None:
+        first_map_figure(store, Selection())
+        compare.prepare(store)
+    published_totals_for(store)
+
+
+def _other_map_measures(store: DataStore) -> None:
+    """Every other measure's frames, for a change of the measure or year filter."""
+    if store.boundaries is not None:
+        map_data_for(store).work_out_all()
+
+
+def _units(store: DataStore) -> None:
+    for year in (None, *store.programme_years):  # /units for every year the filter offers
+        catalogue.units_overview(store, year=year)
+
+
+STEPS: tuple[Callable[[DataStore], object], ...] = (
+    _first_map,
+    catalogue.grid_for,
+    official_trends.prepare,
+    investment.prepare,
+    _units,
+    _other_map_measures,
+)
+
+
+def prepare(store: DataStore) -> None:
+    """Every step, now (tests, and anything that wants a snapshot fully prepared)."""
+    for step in STEPS:
+        step(store)
