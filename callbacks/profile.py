@@ -20,15 +20,8 @@ from dashboard.charts import profile as profile_charts
 from dashboard.charts.base import ChartResult
 from dashboard.datastore import DataStore
 from dashboard.export import has_marks
-from dashboard.figures.unit_figures import AREA_MAP_KEY, build_unit_area_map
-from dashboard.geography import (
-    BOUNDARY_PATH,
-    BOUNDARY_URL,
-    force_table,
-    load_boundaries,
-    unit_coverage,
-)
 from dashboard.selection import Selection
+from dashboard.store.live import LiveStore
 from layouts.chart_card import data_table
 from layouts.profile import (
     figure_tables,
@@ -55,9 +48,6 @@ def unit_from_path(pathname: str | None, unit_ids: tuple[str, ...]) -> str | Non
 
 
 def register(app: Dash, store: DataStore) -> None:
-    # Read once at start-up (or taken from the store when the factory loaded the boundaries).
-    boundaries = getattr(store, "boundaries", None) or load_boundaries(BOUNDARY_PATH)
-    coverage = unit_coverage(store.units, force_table(boundaries))
     units = store.units.set_index("unit_id", drop=False)
     known = inputs.known_for(store)
 
@@ -72,16 +62,8 @@ def register(app: Dash, store: DataStore) -> None:
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
-        name = str(units.loc[unit_id, "name"])
-        area = transforms.unit_area_frame(coverage, store.units, unit_id)
-        figure = build_unit_area_map(area, BOUNDARY_URL, unit_id=unit_id, unit_name=name)
-        forces = list(area.loc[area["unit_id"] == unit_id, "pfa_name"])
-        named = ("police force areas: " if len(forces) > 1 else "police force area: ") + ", ".join(
-            forces
-        )
-        return figure, (
-            f"Map of England and Wales: the area of {name} ({named}) is {AREA_MAP_KEY}."
-        )
+        snapshot = store.current() if isinstance(store, LiveStore) else store
+        return profile_charts.area_map_for(snapshot, unit_id)
 
     @app.callback(
         Output(ids.PROFILE_DETAILS_SOURCE_TEXT, "children"),

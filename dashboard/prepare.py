@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dashboard import catalogue
-from dashboard.charts import compare, investment, official_trends
+from dashboard.charts import compare, investment, official_trends, profile
 from dashboard.charts.headlines import published_totals_for
 from dashboard.charts.map_view import first_map_figure, map_data_for
 from dashboard.datastore import DataStore
@@ -48,6 +48,7 @@ STEPS: tuple[Callable[[DataStore], object], ...] = (
     investment.prepare,
     _units,
     _other_map_measures,
+    profile.prepare,
 )
 
 

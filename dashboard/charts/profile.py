@@ -21,7 +21,14 @@ from dashboard.charts.base import (
 )
 from dashboard.datastore import DataStore
 from dashboard.figures.theme import empty_figure
-from dashboard.figures.unit_figures import build_figure_panels
+from dashboard.figures.unit_figures import AREA_MAP_KEY, build_figure_panels, build_unit_area_map
+from dashboard.geography import (
+    BOUNDARY_PATH,
+    BOUNDARY_URL,
+    force_table,
+    load_boundaries,
+    unit_coverage,
+)
 from dashboard.selection import Selection
 
 TABLE_COLUMNS = (
@@ -50,6 +57,34 @@ def profile_unit(store: DataStore, selection: Selection) -> pd.Series | None:
     units = store.units.set_index("unit_id", drop=False)
     unit_id = selection.units[0]
     return units.loc[unit_id] if unit_id in units.index else None
+
+
+def area_map_for(store: DataStore, unit_id: str) -> tuple[dict, str]:
+    """The profile's locator map (a figure dict) and the words that describe it, drawn once per
+    data version and unit (dashboard/prepare.py draws every unit's while the worker is idle)."""
+
+    def draw() -> tuple[dict, str]:
+        boundaries = store.boundaries or load_boundaries(BOUNDARY_PATH)
+        coverage = unit_coverage(store.units, force_table(boundaries))
+        name = str(store.units.set_index("unit_id").loc[unit_id, "name"])
+        area = transforms.unit_area_frame(coverage, store.units, unit_id)
+        figure = build_unit_area_map(area, BOUNDARY_URL, unit_id=unit_id, unit_name=name)
+        forces = list(area.loc[area["unit_id"] == unit_id, "pfa_name"])
+        kind = "police force areas: " if len(forces) > 1 else "police force area: "
+        words = (
+            f"Map of England and Wales: the area of {name} ({kind}{', '.join(forces)}) is "
+            f"{AREA_MAP_KEY}."
+        )
+        return figure.to_plotly_json(), words
+
+    return store.derived(("unit-area-map", unit_id), draw)
+
+
+def prepare(store: DataStore) -> None:
+    """Every unit's profile figures (all years) and locator map, kept with the data version."""
+    for unit_id in store.units["unit_id"]:
+        unit_figures_for(store, str(unit_id), (), None)
+        area_map_for(store, str(unit_id))
 
 
 def unit_figures_for(
