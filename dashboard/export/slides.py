@@ -347,6 +347,20 @@ def _left_aligned(frame: Any) -> None:
         paragraph.alignment = PP_ALIGN.LEFT
 
 
+# The title slide's heading box (below the overline) and the type sizes it tries, largest first.
+TITLE_SLIDE_HEADING_HEIGHT = Inches(1.9)
+TITLE_SLIDE_SIZES = (40.0, 32.0, 28.0, 24.0)
+
+
+def title_slide_size(title: str, width: int) -> float:
+    """The largest type size at which the deck's title fits its box: a bottom-anchored title
+    that needs more lines than the box holds grows upwards over the overline."""
+    for size in TITLE_SLIDE_SIZES:
+        if _lines(title, size, width, 0.6) * size * 1.2 * EMU_PER_PT <= TITLE_SLIDE_HEADING_HEIGHT:
+            return size
+    return TITLE_SLIDE_SIZES[-1]
+
+
 def _title_slide(deck: Any, title: str, context: ExportContext, sources: Sequence[str]) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
     _accent(slide, 0, 0, Inches(0.3), SLIDE_HEIGHT)
@@ -354,9 +368,9 @@ def _title_slide(deck: Any, title: str, context: ExportContext, sources: Sequenc
     overline = _text_box(slide, left, Inches(1.3), width, Inches(0.5))
     _write(overline.text_frame, [context.app_name.upper()], 16, colour=PALETTE[0], bold=True)
     heading, subtitle = slide.placeholders[0], slide.placeholders[1]
-    _place(heading, left, Inches(1.8), width, Inches(1.9))
+    _place(heading, left, Inches(1.8), width, TITLE_SLIDE_HEADING_HEIGHT)
     heading.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    _write(heading.text_frame, [title], 40, bold=True)
+    _write(heading.text_frame, [title], title_slide_size(title, width), bold=True)
     _left_aligned(heading.text_frame)
     _place(subtitle, left, Inches(3.9), width, Inches(1.5))
     subtitle.text_frame.vertical_anchor = MSO_ANCHOR.TOP

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import textwrap
 import types
 import zipfile
 
@@ -123,3 +124,26 @@ def test_ctrl_c_ends_with_one_line_and_status_130(tmp_path, monkeypatch, capsys)
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("words", [1, 2, 3, 4, 5])
+def test_the_title_slide_heading_fits_below_its_overline(real_store, words):
+    """The heading is anchored at the bottom of its box, so a title needing more lines than
+    the box holds grows upwards over the overline (seen on a two-unit comparison deck)."""
+    title = " ".join(["Comparison of Northumbria and London"] * words)
+    context = export.export_context(real_store, Selection(("northumbria", "london"), None, None))
+    deck = Presentation(
+        io.BytesIO(export.build_deck([], title=title, context=context, pictures={}))
+    )
+    heading = deck.slides[0].placeholders[0]
+    overline = next(
+        s for s in deck.slides[0].shapes if s.has_text_frame and s.text_frame.text.isupper()
+    )
+    sizes = {run.font.size.pt for p in heading.text_frame.paragraphs for run in p.runs}
+    assert len(sizes) == 1
+    size = sizes.pop()
+    # Lines at a bold sans's average glyph width (0.6 em), 1.2 line height.
+    per_line = int(heading.width / 12700 / (size * 0.6))
+    needed = len(textwrap.wrap(title, per_line)) * size * 1.2 * 12700
+    assert heading.top + heading.height - needed >= overline.top + overline.height
+    assert size >= 24
