@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import PALETTE, TEXT, base_layout, empty_figure
+from dashboard.figures.theme import PALETTE, TEXT, TEXT_HALO, base_layout, empty_figure
 
 REQUIRED_COLUMNS = (
     "group_key",
@@ -268,7 +268,7 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
                     "name": name,
                     "showlegend": name not in shown_legend,
                     "text": [texts[p] for p in part],
-                    "textfont": {"color": TEXT, "size": 12},
+                    "textfont": {"color": TEXT, "size": 12, "shadow": TEXT_HALO},
                     # A figure near the right end is written to the left of its dot: the
                     # picture's width is not known here, so text to the right could be cut.
                     "textposition": [
@@ -290,6 +290,9 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
             text = f"{columns['row_label'][position]}: {columns['value_text'][position]}"
             shapes.append(
                 {
+                    # Under the dots and their figures (which have a halo): a figure beside a
+                    # dot near the national value stays readable across the line.
+                    "layer": "below",
                     "line": {"color": NATIONAL_COLOUR, "dash": "dash", "width": 1.5},
                     "type": "line",
                     "x0": value,

@@ -22,6 +22,8 @@ SEQUENTIAL = "Cividis"
 NEUTRAL = "#d9d9d9"
 NO_DATA = "#f2f2f2"
 TEXT = "#212529"
+# A white halo round value labels: a line or grid drawn under a label does not cut its figures.
+TEXT_HALO = "0 0 2px #ffffff, 0 0 2px #ffffff, 0 0 3px #ffffff"
 MUTED = "#495057"  # secondary text (subtitles, source lines): 8.6:1 on white
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 

@@ -142,6 +142,10 @@ def test_compare_chart_highlights_the_focus_and_draws_the_national_rate(store: D
     assert focus.marker.symbol == "diamond"
     lines = [shape for shape in result.figure.layout.shapes if shape.line.dash == "dash"]
     assert [line.x0 for line in lines] == [45.0]
+    # The national line runs under the figures written beside the dots, which keep a halo, so
+    # a figure next to it is not cut through.
+    assert all(line.layer == "below" for line in lines)
+    assert all("#ffffff" in (t.textfont.shadow or "") for t in result.figure.data if t.text)
     titles = " ".join(a.text for a in result.figure.layout.annotations)
     assert "National total, not drawn" in titles and "£35m" in titles
     assert "2019/20" in titles
