@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from dashboard import catalogue, export
+from dashboard import catalogue, export, ids
 from dashboard.charts import build_chart
 from dashboard.selection import Selection
 
@@ -18,10 +18,14 @@ CASES = [(["kent"], "2019-20"), (["london", "sussex"], None), (["national"], "20
 def _grid_rows(client, units: list[str], year: str | None) -> list[dict]:
     """The data page's grid rows, from the app's own callback over HTTP."""
     payload = {
-        "output": "..data-observations-table.rowData...data-count-text.children..",
+        "output": (
+            "..data-observations-table.rowData...data-count-text.children"
+            f"...{ids.DATA_GRID_CONTAINER}.className.."
+        ),
         "outputs": [
             {"id": "data-observations-table", "property": "rowData"},
             {"id": "data-count-text", "property": "children"},
+            {"id": ids.DATA_GRID_CONTAINER, "property": "className"},
         ],
         "inputs": [
             {"id": "filters-unit-dropdown", "property": "value", "value": units},

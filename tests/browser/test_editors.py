@@ -9,6 +9,7 @@ the revisions log show it.
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,12 @@ def test_an_editors_figure_goes_from_upload_to_every_view(
     expect(page.get_by_role("status")).to_contain_text(f"Release {release_id} published")
     _sign_out(page)
 
-    # A reader, signed in nowhere.
+    # A reader, signed in nowhere, once the app serves the release: a worker builds and
+    # prepares it in the background within seconds (requests meanwhile get the previous one).
+    deadline = time.monotonic() + 10
+    while page.request.get(f"{url}/healthz").json()["data_version"] < int(store.version()):
+        assert time.monotonic() < deadline, "the published release was not served within 10 s"
+        time.sleep(0.2)
     page.goto(f"{url}/?measure=reach_total&year={YEAR}")
     expect(page.locator("#map-source-text")).to_contain_text(UNIT_SUPPLIED_LABEL, timeout=WAIT)
     page.goto(f"{url}/investment?year={YEAR}")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import schema
+from dashboard import ids, schema
 from dashboard.config import PROJECT_ROOT
 from dashboard.store import Store
 from tests import synthetic
@@ -144,10 +144,14 @@ def _get_json(url: str) -> dict:
 
 def _grid_answer(base: str, unit_id: str) -> str:
     payload = {
-        "output": "..data-observations-table.rowData...data-count-text.children..",
+        "output": (
+            "..data-observations-table.rowData...data-count-text.children"
+            f"...{ids.DATA_GRID_CONTAINER}.className.."
+        ),
         "outputs": [
             {"id": "data-observations-table", "property": "rowData"},
             {"id": "data-count-text", "property": "children"},
+            {"id": ids.DATA_GRID_CONTAINER, "property": "className"},
         ],
         "inputs": [
             {"id": "filters-unit-dropdown", "property": "value", "value": [unit_id]},
