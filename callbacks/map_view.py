@@ -28,7 +28,7 @@ from dashboard.charts.map_view import (
 from dashboard.datastore import DataStore
 from dashboard.revisions import changed_on, with_change_date
 from dashboard.selection import Selection
-from dashboard.store.live import LiveStore
+from dashboard.store.live import snapshot_of
 from layouts.chart_card import data_table
 from layouts.map_view import headline_list, profile_links, unit_list
 
@@ -98,13 +98,8 @@ def register(app: Dash, store: DataStore) -> None:
     out before a release is served)."""
     known = inputs.known_for(store)
 
-    def snapshot() -> DataStore:
-        # The request's own snapshot, not the live view of the store: what is kept with a
-        # version must come from that version.
-        return store.current() if isinstance(store, LiveStore) else store
-
     def current() -> tuple[MapData, Any]:
-        data = snapshot()
+        data = snapshot_of(store)
         return map_data_for(data), published_totals_for(data)
 
     def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
@@ -122,7 +117,7 @@ def register(app: Dash, store: DataStore) -> None:
     )
     def draw_map(unit_values, year_value, measure_value, drawn):
         selection = selection_from(unit_values, year_value, measure_value)
-        whole = functools.partial(first_map_figure, snapshot(), selection)
+        whole = functools.partial(first_map_figure, snapshot_of(store), selection)
         return map_figure_update(current()[0], selection, inputs.store_data(drawn), whole)
 
     @app.callback(

@@ -21,7 +21,7 @@ from dashboard.charts.base import ChartResult
 from dashboard.datastore import DataStore
 from dashboard.export import has_marks
 from dashboard.selection import Selection
-from dashboard.store.live import LiveStore
+from dashboard.store.live import snapshot_of
 from layouts.chart_card import data_table
 from layouts.profile import (
     figure_tables,
@@ -62,8 +62,7 @@ def register(app: Dash, store: DataStore) -> None:
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
-        snapshot = store.current() if isinstance(store, LiveStore) else store
-        return profile_charts.area_map_for(snapshot, unit_id)
+        return profile_charts.area_map_for(snapshot_of(store), unit_id)
 
     @app.callback(
         Output(ids.PROFILE_DETAILS_SOURCE_TEXT, "children"),

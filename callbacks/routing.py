@@ -13,7 +13,7 @@ from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
 from dashboard.revisions import last_updated, revision_entries
-from dashboard.store.live import LiveStore
+from dashboard.store.live import snapshot_of
 from layouts.accessibility import accessibility_page
 from layouts.compare import compare_page
 from layouts.data_sources import data_page, methods_page
@@ -77,7 +77,7 @@ def register(app: Dash, store: DataStore, contact: str = "") -> None:
             built.clear()
             # The request's own snapshot: the pages' figures are worked out on first use and
             # must come from the version in the key.
-            snapshot = store.current() if isinstance(store, LiveStore) else store
+            snapshot = snapshot_of(store)
             built[key] = view_pages(snapshot, contact)
         return built[key]
 

@@ -237,6 +237,12 @@ class LiveStore:
 EXTENSION_KEY = "vru_live_store"
 
 
+def snapshot_of(store: DataStore | LiveStore) -> DataStore:
+    """The request's own snapshot of a live store (a fixed DataStore is its own): what is kept
+    with a data version (`DataStore.derived`) must be asked of that version."""
+    return store.current() if isinstance(store, LiveStore) else store
+
+
 def install(server: flask.Flask, live: LiveStore) -> None:
     """Bind each request to one snapshot at its start (and let start-up find the live store)."""
     server.extensions[EXTENSION_KEY] = live
