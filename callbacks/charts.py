@@ -26,7 +26,7 @@ def chart_outputs(chart: str, store: DataStore, selection: Selection) -> tuple[A
     chart's first answer (`table_of` builds them when the table is shown).
     """
     result = build_chart(chart, store, selection)
-    figure = result.figure.to_plotly_json()
+    figure = result.figure_json()
     table = (result.table, f"{result.title}: {result.subtitle}")
     return figure, table, result.summary, result.subtitle, result.source_line
 

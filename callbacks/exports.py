@@ -125,7 +125,9 @@ def register(app: Dash, store: DataStore, cache: Cache | None = None, contact: s
         so a cached answer never carries another host's address)."""
         origin = inputs.origin(href)
         query = to_query(selection, default_measure=DEFAULT_MEASURE)
-        height = embed_height(build_chart(chart, store, selection).figure.layout.height)
+        height = embed_height(
+            build_chart(chart, store, selection).figure_json()["layout"].get("height")
+        )
         return embed_snippet(origin, chart, query, CHARTS[chart].title, height)
 
     def register_chart(chart: str) -> None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from dash import ClientsideFunction, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids, inputs, transforms
+from dashboard import ids, inputs
 from dashboard.charts import build_chart
 from dashboard.charts import profile as profile_charts
 from dashboard.charts.base import ChartResult
@@ -48,7 +47,6 @@ def unit_from_path(pathname: str | None, unit_ids: tuple[str, ...]) -> str | Non
 
 
 def register(app: Dash, store: DataStore) -> None:
-    units = store.units.set_index("unit_id", drop=False)
     known = inputs.known_for(store)
 
     # The map has its own callback: the page would otherwise hold back the tables until the
@@ -76,54 +74,18 @@ def register(app: Dash, store: DataStore) -> None:
         unit_id = unit_from_path(pathname, store.unit_ids)
         if unit_id is None:
             raise PreventUpdate
-        unit = units.loc[unit_id]
         year_value, _ = inputs.year(year_value, known.years)
-        # The unit's figures as its charts share them (kept per data version and year).
-        figures = profile_charts.unit_figures_for(store, unit_id, (), year_value)
-        source_rows = transforms.unit_sources(
-            figures,
-            store.sources,
-            details_source=str(unit["source_id"]),
-            details_page=None if pd.isna(unit["page"]) else int(unit["page"]),
-        )
-        short = store.observations.loc[
-            store.observations["source_id"] == unit["source_id"], "source_short"
-        ]
-        # A unit row cites a page of its source or, for units added later, a web page.
-        where = f", p. {unit['page']}" if pd.notna(unit["page"]) else f" ({unit['url']})"
-        sources = store.sources.set_index("source_id")
-        if len(short):
-            name = str(short.iloc[0])
-        elif unit["source_id"] in sources.index:
-            source = sources.loc[unit["source_id"]]
-            name = f"{source['publisher']} {str(source['published'])[:4]}"
-        else:
-            name = str(unit["source_id"])
-        details = name + where
-        listed, earlier = transforms.latest_official_figures(figures)
-        groups = [
-            (
-                str(part["category"].iloc[0]),
-                transforms.CATEGORY_HEADINGS.get(str(part["category"].iloc[0]), "Other"),
-                part.to_dict("records"),
-            )
-            for _, part in listed.groupby("category_rank", sort=True)
-        ]
+        found = profile_charts.profile_details(snapshot_of(store), unit_id, year_value)
         notice = (
             f"Showing figures for the financial year {year_value.replace('-', '/')} only (and "
             "longer periods that include it). Clear the year filter to see every figure."
             if year_value
             else ""
         )
-        tables = figure_tables(groups)
-        if earlier:
-            tables.append(official_series_note(earlier, unit_id))
-        return (
-            f"Leadership, area and model: {details}.",
-            tables,
-            sources_list(source_rows.to_dict("records")),
-            notice,
-        )
+        tables = figure_tables(list(found.groups))
+        if found.earlier:
+            tables.append(official_series_note(found.earlier, unit_id))
+        return found.details, tables, sources_list(found.sources), notice
 
     for chart in PROFILE_CHARTS:
         register_profile_chart(app, store, chart, known)
@@ -138,7 +100,7 @@ def profile_figure_outputs(result: ChartResult) -> tuple[Any, bool]:
     nothing.
     """
     if has_marks(result):
-        return result.figure, False
+        return result.figure_json(), False
     return {}, True
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard.datastore import DataStore
 from dashboard.selection import Selection
@@ -19,6 +22,11 @@ class ChartResult:
     `table` holds exactly what the figure shows, one row per drawn value, with at least the
     columns `value_text` (the figure with its qualifier), `qualifier` and `citation`, so the
     table view, the CSV/XLSX download and the slide notes all say the same thing.
+
+    `plot` is the figure as a builder made it: a go.Figure, or the plain dict of one. A page
+    needs only the dict (`figure_json`), and wrapping twenty panels' dict in a go.Figure and
+    unwrapping it again took as long as building them; exports and tests that read
+    `figure` get the go.Figure, made on first use.
     """
 
     chart: str
@@ -26,9 +34,33 @@ class ChartResult:
     subtitle: str
     source_line: str
     summary: str
-    figure: go.Figure
+    plot: go.Figure | dict[str, Any]
     table: pd.DataFrame
     caveats: tuple[str, ...] = ()
+
+    @cached_property
+    def figure(self) -> go.Figure:
+        if isinstance(self.plot, go.Figure):
+            return self.plot
+        # Builders make their dicts from keys that tests/unit/test_figure_dicts.py validates.
+        return go.Figure(self.plot, _validate=False)
+
+    def figure_json(self) -> dict[str, Any]:
+        """The figure as Dash sends it: the builder's dict (shared, do not change it) with the
+        template a go.Figure would give it, so that the page draws it as it drew the figure."""
+        if not isinstance(self.plot, dict):
+            return self.plot.to_plotly_json()
+        layout = self.plot.get("layout", {})
+        if "template" in layout:
+            return self.plot
+        return {**self.plot, "layout": {**layout, "template": default_template()}}
+
+
+@cache
+def default_template() -> dict[str, Any]:
+    """plotly's default template as JSON, which go.Figure puts in every figure's layout (the
+    house theme overrides most of it, not all). Shared by every answer: never change it."""
+    return pio.templates[pio.templates.default].to_plotly_json()
 
 
 ChartBuilder = Callable[[DataStore, Selection], ChartResult]

@@ -260,7 +260,7 @@ def compare_chart(store: DataStore, selection: Selection) -> ChartResult:
             subtitle=subtitle_for("Figures for the same measure and period", "", ""),
             source_line=source_line_for(pd.DataFrame()),
             summary="No unit is chosen: pick one in the Units filter to compare it.",
-            figure=empty_figure(CHOOSE_MESSAGE),
+            plot=empty_figure(CHOOSE_MESSAGE),
             table=pd.DataFrame(columns=list(TABLE_COLUMNS)),
         )
     name = _unit_name(store, focus)
@@ -290,7 +290,7 @@ def compare_chart(store: DataStore, selection: Selection) -> ChartResult:
         ),
         source_line=source_line_for(compared),
         summary=_summary(name, compared, unmatched),
-        figure=figure,
+        plot=figure,
         table=compared.loc[:, list(TABLE_COLUMNS)].reset_index(drop=True),
         caveats=tuple(caveats),
     )

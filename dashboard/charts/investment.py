@@ -96,29 +96,35 @@ def _short(store: DataStore) -> dict[str, str]:
 
 def pairs_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     """Every comparable pair for the chosen units (plus the national programme when no unit
-    is chosen, as a reference), with words, hover text and citations ready for drawing."""
+    is chosen, as a reference), with words, hover text and citations ready for drawing.
+
+    Every unit's pairs and words are worked out once per data version and the chosen units'
+    picked: a pair and its words depend on that unit's figures alone, and the table's sort is
+    stable, so the picked rows are in the order working them out for those units gives."""
     reach_type = reach_type_for(selection)
-    pairs = _chosen_rows(
-        store,
-        selection,
+    every = store.derived(
         ("funding_reach_pairs", reach_type, selection.year),
-        lambda: transforms.funding_reach_pairs(
-            store.observations, store.units, reach_type=reach_type, year=selection.year
-        ),
+        lambda: _every_pair(store, reach_type, selection.year),
     )
     if not selection.units:
-        national_type = "all" if reach_type == ANY else reach_type
-        national = store.derived(
-            ("funding_reach_pairs", NATIONAL, national_type, selection.year),
-            lambda: transforms.funding_reach_pairs(
-                store.observations,
-                pd.DataFrame({"unit_id": [NATIONAL], "name": ["National programme (all units)"]}),
-                reach_type=national_type,
-                year=selection.year,
-            ),
-        )
-        pairs = pd.concat([pairs, national], ignore_index=True) if not national.empty else pairs
-    return _with_words(pairs, store, reach_type)
+        return every.copy()
+    return every[every["unit_id"].isin(selection.units)].reset_index(drop=True).copy()
+
+
+def _every_pair(store: DataStore, reach_type: str, year: str | None) -> pd.DataFrame:
+    """`pairs_table` for no chosen unit: every unit's pairs and the national programme's."""
+    pairs = transforms.funding_reach_pairs(
+        store.observations, store.units, reach_type=reach_type, year=year
+    )
+    national = transforms.funding_reach_pairs(
+        store.observations,
+        pd.DataFrame({"unit_id": [NATIONAL], "name": ["National programme (all units)"]}),
+        reach_type="all" if reach_type == ANY else reach_type,
+        year=year,
+    )
+    if not national.empty:
+        pairs = pd.concat([pairs, national], ignore_index=True)
+    return _with_words(pairs.reset_index(drop=True), store, reach_type)
 
 
 def _with_words(pairs: pd.DataFrame, store: DataStore, reach_type: str) -> pd.DataFrame:
@@ -296,7 +302,7 @@ def funding_per_person_chart(store: DataStore, selection: Selection) -> ChartRes
         ),
         source_line=_source_line(drawn),
         summary=_summary(store, selection, drawn, gaps),
-        figure=figure,
+        plot=figure,
         table=table.reindex(columns=TABLE_COLUMNS),
         caveats=_caveats(reach_type),
     )
@@ -328,7 +334,7 @@ def funding_reach_chart(store: DataStore, selection: Selection) -> ChartResult:
         ),
         source_line=_source_line(drawn),
         summary=summary,
-        figure=figure,
+        plot=figure,
         table=drawn.reindex(columns=TABLE_COLUMNS),
         caveats=_caveats(reach_type),
     )

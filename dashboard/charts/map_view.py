@@ -944,7 +944,7 @@ def area_map_chart(store: DataStore, selection: Selection) -> ChartResult:
         subtitle=texts.subtitle,
         source_line=f"{texts.source_line} {BOUNDARY_SOURCE}",
         summary=texts.summary,
-        figure=figure,
+        plot=figure,
         table=map_table(units),
         caveats=map_caveats(measure_id, year),
     )

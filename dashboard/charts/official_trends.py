@@ -233,6 +233,8 @@ def prepare(store: DataStore) -> None:
         )
         for name in names:
             official_points(store, Selection(), metric, national_name=name)
+        not_drawn_notes(store, Selection(), metric)
+        _gap_words_for(store, (), metric)
 
 
 def _points_of(
@@ -294,9 +296,23 @@ def _points_of(
 def not_drawn_notes(store: DataStore, selection: Selection, metric: str) -> tuple[str, ...]:
     """The chosen units' other figures of this kind, listed with their sources: news-quoted
     figures that cannot be placed in time, and (for exclusions) the measures that local
-    releases and reports give instead of DfE's rates. Nothing a source gave is dropped."""
+    releases and reports give instead of DfE's rates. Nothing a source gave is dropped.
+
+    Every unit's lines are worked out once per data version and the chosen units' picked: a
+    line depends on its own row alone and the picking keeps the order (tested)."""
+    every = store.derived(
+        ("not-drawn-notes", metric),
+        lambda: _not_drawn_by_unit(store, tuple(store.units["unit_id"]), metric),
+    )
+    chosen = set(selection.units or store.units["unit_id"])
+    return tuple(line for unit, line in every if unit in chosen)
+
+
+def _not_drawn_by_unit(
+    store: DataStore, units: tuple[str, ...], metric: str
+) -> tuple[tuple[str, str], ...]:
+    """(unit, line) of `not_drawn_notes` for the given units, in the order they are listed."""
     names = short_names(store)
-    units = tuple(selection.units) or tuple(store.units["unit_id"])
     kinds = (metric,)
     if metric == PERMANENT:
         kinds = tuple(m for m in EXCLUSION_METRICS if m not in (PERMANENT, SUSPENSION))
@@ -310,14 +326,18 @@ def not_drawn_notes(store: DataStore, selection: Selection, metric: str) -> tupl
     if metric == PERMANENT:
         other = drawn[drawn["metric_id"] != PERMANENT]
         listed = tuple(
-            f"{names.get(r['unit_id'], 'England')}: {r['metric_label']} {r['value_text']}, "
-            f"{r['period_label']} ({r['citation']}): a local or reported figure, listed "
-            "rather than drawn beside DfE's series."
+            (
+                r["unit_id"],
+                f"{names.get(r['unit_id'], 'England')}: {r['metric_label']} {r['value_text']}, "
+                f"{r['period_label']} ({r['citation']}): a local or reported figure, listed "
+                "rather than drawn beside DfE's series.",
+            )
             for _, r in other.iterrows()
         )
     else:
         listed = ()
-    return (*_not_drawn_lines(rest, names), *listed)
+    lines = _not_drawn_lines(rest, names)
+    return (*zip(rest["unit_id"].tolist(), lines, strict=True), *listed)
 
 
 def _gap_metrics(metric: str) -> list[str]:
@@ -361,7 +381,17 @@ def _gap_words(store: DataStore, unit_id: str, metric: str) -> str:
 
 
 def _gap_words_for(store: DataStore, units: tuple[str, ...], metric: str) -> dict[str, str]:
-    """`_gap_words` of several units, narrowing the table of gaps once rather than per unit."""
+    """`_gap_words` of several units: every unit's are worked out once per data version (a
+    unit's words depend on its own gaps alone) and these units' picked."""
+    every = store.derived(
+        ("gap-words", metric),
+        lambda: _gap_words_worked_out(store, tuple(store.units["unit_id"]), metric),
+    )
+    return {u: every[u] if u in every else _gap_words_worked_out(store, (u,), metric)[u]
+            for u in units}  # fmt: skip
+
+
+def _gap_words_worked_out(store: DataStore, units: tuple[str, ...], metric: str) -> dict[str, str]:
     gaps = store.official_gaps
     gaps = gaps[gaps["metric_id"].isin(_gap_metrics(metric)) & gaps["unit_id"].isin(units)]
     by_unit = dict(tuple(gaps.groupby("unit_id", sort=False)))
@@ -494,7 +524,7 @@ def _chart(
         ),
         source_line=short_source_line(table),
         summary=_summary(store, selection, areas, national, metric, national_name, noun),
-        figure=figure,
+        plot=figure,
         table=table,
         caveats=(
             *notes,

@@ -8,6 +8,8 @@ so the same builders serve all three.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -81,10 +83,78 @@ def area_map_for(store: DataStore, unit_id: str) -> tuple[dict, str]:
 
 
 def prepare(store: DataStore) -> None:
-    """Every unit's profile figures (all years) and locator map, kept with the data version."""
+    """Every unit's profile figures and details (all years) and locator map, kept with the
+    data version."""
     for unit_id in store.units["unit_id"]:
         unit_figures_for(store, str(unit_id), (), None)
+        profile_details(store, str(unit_id), None)
         area_map_for(store, str(unit_id))
+
+
+@dataclass(frozen=True)
+class ProfileDetails:
+    """What a profile says beside its charts, as plain data (the layouts make the components):
+    where its leadership, area and model come from, its figures by category, how many earlier
+    official rows the tables leave to the Trends page, and its sources. Shared by every request
+    for the same data version, unit and year: read it, never change it."""
+
+    details: str
+    groups: tuple[tuple[str, str, list[dict[str, Any]]], ...]
+    earlier: int
+    sources: list[dict[str, Any]]
+
+
+def profile_details(store: DataStore, unit_id: str, year: str | None) -> ProfileDetails:
+    """`ProfileDetails` of a unit the store knows, worked out once per data version and year
+    (every unit's for all years while the worker is idle: dashboard/prepare.py)."""
+    return store.derived(
+        ("profile-details", unit_id, year), lambda: _details_of(store, unit_id, year)
+    )
+
+
+def _details_of(store: DataStore, unit_id: str, year: str | None) -> ProfileDetails:
+    unit = store.units.set_index("unit_id", drop=False).loc[unit_id]
+    figures = unit_figures_for(store, unit_id, (), year)
+    source_rows = transforms.unit_sources(
+        figures,
+        store.sources,
+        details_source=str(unit["source_id"]),
+        details_page=None if pd.isna(unit["page"]) else int(unit["page"]),
+    )
+    sources = store.sources.set_index("source_id")
+    short = store.observations.loc[
+        store.observations["source_id"] == unit["source_id"], "source_short"
+    ]
+    # A unit row cites a page of its source or, for units added later, a web page.
+    where = f", p. {unit['page']}" if pd.notna(unit["page"]) else f" ({unit['url']})"
+    if len(short):
+        name = str(short.iloc[0])
+    elif unit["source_id"] in sources.index:
+        source = sources.loc[unit["source_id"]]
+        name = f"{source['publisher']} {str(source['published'])[:4]}"
+    else:
+        name = str(unit["source_id"])
+    listed, earlier = transforms.latest_official_figures(figures)
+    # By category, in the order of the table's category rank (the rows are sorted by it).
+    by_rank: dict[int, list[dict[str, Any]]] = {}
+    for rank, record in zip(
+        listed["category_rank"].tolist(), listed.to_dict("records"), strict=True
+    ):
+        by_rank.setdefault(int(rank), []).append(record)
+    groups = tuple(
+        (
+            str(rows[0]["category"]),
+            transforms.CATEGORY_HEADINGS.get(str(rows[0]["category"]), "Other"),
+            rows,
+        )
+        for _, rows in sorted(by_rank.items())
+    )
+    return ProfileDetails(
+        details=f"Leadership, area and model: {name}{where}.",
+        groups=groups,
+        earlier=earlier,
+        sources=source_rows.to_dict("records"),
+    )
 
 
 def unit_figures_for(
@@ -98,16 +168,32 @@ def unit_figures_for(
     charts and words ask for the same unit at once, and each worked the table out again.
     """
     every = store.derived(
-        ("unit-figures", unit_id, year),
-        lambda: transforms.unit_figures(store.observations, unit_id, year=year),
+        ("unit-figures", unit_id, year), lambda: _figures_of(store, unit_id, year)
     )
-    picked = every[every["category"].isin(categories)] if categories else every
+    if not categories:
+        return every.reset_index(drop=True)
+    picked = every[every["category"].isin(categories)]
     if picked.empty:
         # Built afresh, as an empty table's column types come from how it was made.
         return transforms.unit_figures(
             store.observations, unit_id, categories=categories, year=year
         )
     return picked.reset_index(drop=True)
+
+
+def _figures_of(store: DataStore, unit_id: str, year: str | None) -> pd.DataFrame:
+    """A unit's figures of one year are those of its all-years table that the year filter
+    keeps: the filter reads each row alone, and the order is total (ending in the figure's
+    id), so this gives the rows working it out for the year does, without a second pass over
+    every observation (tested)."""
+    if year is None:
+        return transforms.unit_figures(store.observations, unit_id)
+    every = unit_figures_for(store, unit_id, (), None)
+    kept = transforms.observations_for(every, year=year)
+    if kept.empty:
+        # Built afresh, as an empty table's column types come from how it was made.
+        return transforms.unit_figures(store.observations, unit_id, year=year)
+    return kept.reset_index(drop=True)
 
 
 def _short(text: str, width: int = LABEL_WIDTH) -> str:
@@ -155,7 +241,7 @@ def _empty_result(chart: str, title: str, measure: str, summary: str) -> ChartRe
         subtitle=subtitle_for(measure, "no unit chosen", ""),
         source_line=source_line_for(pd.DataFrame()),
         summary=summary,
-        figure=empty_figure(NO_UNIT_MESSAGE),
+        plot=empty_figure(NO_UNIT_MESSAGE),
         table=pd.DataFrame(columns=list(TABLE_COLUMNS)),
     )
 
@@ -216,7 +302,7 @@ def _category_chart(
         subtitle=subtitle_for(measure, str(unit["area_name"]), period),
         source_line=source_line_for(figures),
         summary=summary,
-        figure=figure,
+        plot=figure,
         table=_table(figures),
         caveats=(
             "Figures cover different periods and come from different sources; each row says which.",

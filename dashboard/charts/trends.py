@@ -318,7 +318,7 @@ def knife_change_chart(store: DataStore, selection: Selection) -> ChartResult:
         ),
         source_line=short_source_line(rows),
         summary=summary,
-        figure=figure,
+        plot=figure,
         table=table,
         caveats=KNIFE_CHANGE_NOTES,
     )
@@ -417,7 +417,7 @@ def knife_before_after_chart(store: DataStore, selection: Selection) -> ChartRes
         ),
         source_line=short_source_line(rows),
         summary=summary,
-        figure=figure,
+        plot=figure,
         table=table,
         caveats=before_after_notes(store, selection),
     )
@@ -552,7 +552,7 @@ def _knife_series_chart(
         summary=_series_summary(
             drawn, selection, store, "knife offence" if metric == KNIFE_COUNT else "rate"
         ),
-        figure=figure,
+        plot=figure,
         table=_series_table(drawn),
         caveats=_knife_series_notes(rest, short_names(store)),
     )
@@ -681,7 +681,7 @@ def exclusions_chart(store: DataStore, selection: Selection) -> ChartResult:
         ),
         source_line=short_source_line(drawn),
         summary=_exclusions_summary(drawn, selection, store),
-        figure=figure,
+        plot=figure,
         table=_series_table(drawn),
         caveats=exclusions_notes(store, selection),
     )
@@ -816,7 +816,7 @@ def funding_year_chart(store: DataStore, selection: Selection) -> ChartResult:
         ),
         source_line=short_source_line(annual),
         summary=summary,
-        figure=figure,
+        plot=figure,
         table=table,
         caveats=funding_year_notes(store, selection),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,37 +36,103 @@ HIGHLIGHT_FILL = "#ffd166"
 Axes = tuple[str, str]  # a panel's (x axis, y axis) ids, e.g. ("x2", "y3")
 
 
-def _line_pieces(points: pd.DataFrame) -> tuple[list, list, list]:
+@dataclass(frozen=True)
+class _Series:
+    """One frame's points as plain lists in time order (stable for ties).
+
+    Why lists: a small-multiples chart filtered, sorted and shifted a DataFrame per panel and
+    per trace, which was most of its first answer; the frame is read into lists once and
+    split by panel in one pass.
+    """
+
+    x: list
+    value: list[float]
+    start: list
+    end: list
+    main: list[bool]
+    hover: list[str]
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def where(self, keep: Sequence[bool]) -> _Series:
+        """The points for which `keep` is true, in the same order."""
+        return _Series(
+            *([v for v, k in zip(column, keep, strict=True) if k] for column in self._columns())
+        )
+
+    def _columns(self) -> tuple[list, ...]:
+        return self.x, self.value, self.start, self.end, self.main, self.hover
+
+    @property
+    def mains(self) -> _Series:
+        return self.where(self.main)
+
+    @property
+    def others(self) -> _Series:
+        return self.where([not m for m in self.main])
+
+
+def _series(frame: pd.DataFrame) -> _Series:
+    if frame.empty:
+        return _Series([], [], [], [], [], [])
+    frame = frame.sort_values("x", kind="stable")
+    return _Series(
+        frame["x"].tolist(),
+        frame["value"].astype(float).tolist(),
+        frame["period_start"].tolist(),
+        frame["period_end"].tolist(),
+        frame["is_main"].astype(bool).tolist(),
+        frame["hover_text"].tolist(),
+    )
+
+
+def _by_panel(frame: pd.DataFrame) -> dict[str, _Series]:
+    """`_series` of each panel's rows, split in one pass (time order kept within each)."""
+    whole = _series(frame)
+    panels = frame.sort_values("x", kind="stable")["panel"].tolist() if not frame.empty else []
+    rows: dict[str, list[int]] = {}
+    for index, panel in enumerate(panels):
+        rows.setdefault(panel, []).append(index)
+    columns = whole._columns()
+    return {
+        panel: _Series(*([column[i] for i in picked] for column in columns))
+        for panel, picked in rows.items()
+    }
+
+
+def _line_pieces(points: _Series) -> tuple[list, list, list]:
     """x, y and hover lists with a break (None) wherever a period with no figure lies between
     two points, so that no line spans a gap."""
     xs: list = []
     ys: list = []
     hovers: list = []
     day = pd.Timedelta(days=1)
-    gaps = (points["period_start"] > points["period_end"].shift() + day).tolist()
-    columns = (points["x"].tolist(), points["value"].astype(float).tolist(), gaps)
-    for x, y, hover, gap in zip(*columns[:2], points["hover_text"].tolist(), gaps, strict=True):
-        if gap:
+    previous_end = None
+    for x, y, hover, start, end in zip(
+        points.x, points.value, points.hover, points.start, points.end, strict=True
+    ):
+        if previous_end is not None and start > previous_end + day:
             xs.append(None)
             ys.append(None)
             hovers.append("")
         xs.append(x)
         ys.append(y)
         hovers.append(hover)
+        previous_end = end
     return xs, ys, hovers
 
 
 def _traces_for(
-    part: pd.DataFrame, colour: str, axis: Axes, *, width: float, name: str, dots: bool = True
+    part: _Series, colour: str, axis: Axes, *, width: float, name: str, dots: bool = True
 ) -> list[dict]:
     """The area's main release as a line, and every other release's figures as open dots in
     one marker-only trace (markers are never joined, so releases stay apart; one trace keeps
     the page light). `dots=False` leaves the other releases out (context lines in small
     multiples; they are in the table)."""
     traces = []
-    main = part[part["is_main"]].sort_values("x")
-    others = part[~part["is_main"]].sort_values("x")
-    if not main.empty:
+    main = part.mains
+    if len(main):
         xs, ys, hovers = _line_pieces(main)
         traces.append(
             {
@@ -84,14 +151,15 @@ def _traces_for(
                 "connectgaps": False,
             }
         )
-    if dots and not others.empty:
+    others = part.others if dots else None
+    if others is not None and len(others):
         traces.append(
             {
                 "type": "scatter",
                 "xaxis": axis[0],
                 "yaxis": axis[1],
-                "x": list(others["x"]),
-                "y": [float(v) for v in others["value"]],
+                "x": others.x,
+                "y": others.value,
                 "mode": "markers",
                 "name": f"{name}, other editions",
                 "showlegend": False,
@@ -101,22 +169,22 @@ def _traces_for(
                     "symbol": "circle",
                     "line": {"color": colour, "width": 2},
                 },
-                "hovertext": list(others["hover_text"]),
+                "hovertext": others.hover,
                 "hoverinfo": "text",
             }
         )
     return traces
 
 
-def _context_line(part: pd.DataFrame, axis: Axes) -> list[dict]:
+def _context_line(part: _Series, axis: Axes) -> list[dict]:
     """The national main series as one grey path drawn behind a small multiple's area line.
 
     The same line repeats in every panel; as a shape it is one SVG path, where a trace is
     seven elements and a hover layer per panel. Gaps stay gaps (the path lifts the pen), and
     the national figures are in the chart's table and, for one area, in its hover.
     """
-    main = part[part["is_main"]].sort_values("x")
-    if main.empty:
+    main = part.mains
+    if not len(main):
         return []
     xs, ys, _ = _line_pieces(main)
     path, pen_down = [], False
@@ -138,16 +206,16 @@ def _context_line(part: pd.DataFrame, axis: Axes) -> list[dict]:
     ]
 
 
-def _reported_traces(part: pd.DataFrame, axis: Axes, colour: str = REPORTED_COLOUR) -> list[dict]:
-    if part.empty:
+def _reported_traces(part: _Series, axis: Axes, colour: str = REPORTED_COLOUR) -> list[dict]:
+    if not len(part):
         return []
     return [
         {
             "type": "scatter",
             "xaxis": axis[0],
             "yaxis": axis[1],
-            "x": list(part["x"]),
-            "y": [float(v) for v in part["value"]],
+            "x": part.x,
+            "y": part.value,
             "mode": "markers",
             "name": "Reported in the news",
             "showlegend": False,
@@ -157,33 +225,34 @@ def _reported_traces(part: pd.DataFrame, axis: Axes, colour: str = REPORTED_COLO
                 "symbol": "diamond",
                 "line": {"color": colour, "width": 2},
             },
-            "hovertext": list(part["hover_text"]),
+            "hovertext": part.hover,
             "hoverinfo": "text",
         }
     ]
 
 
-def _last_value(part: pd.DataFrame) -> float | None:
+def _last_value(part: _Series) -> float | None:
     """The value at the end of a series' main line (of its points if it has no line)."""
-    main = part[part["is_main"]]
-    if main.empty:
+    main = part.mains
+    if not len(main):
         main = part
-    return None if main.empty else float(main.sort_values("x").iloc[-1]["value"])
+    return main.value[-1] if len(main) else None
 
 
-def _end_request(part: pd.DataFrame, text: str, colour: str, above: bool) -> LabelRequest | None:
+def _end_request(part: _Series, text: str, colour: str, above: bool) -> LabelRequest | None:
     """A direct label for the last mark of a series (its line's end, or a later edition's dot
     when one comes after it): the label must clear that mark too."""
-    if part.empty:
+    if not len(part):
         return None
-    last = part.sort_values(["x", "is_main"]).iloc[-1]
-    radius = 3.0 if last["is_main"] else 5.0  # _traces_for: line markers 6 px, dots 8 + 2 px
-    return LabelRequest(text, colour, last["x"], float(last["value"]), radius, above)
+    # The latest point; at the same time, the main line's end rather than an edition's dot.
+    last = max(range(len(part)), key=lambda i: (part.x[i], part.main[i], i))
+    radius = 3.0 if part.main[last] else 5.0  # _traces_for: line markers 6 px, dots 8 + 2 px
+    return LabelRequest(text, colour, part.x[last], part.value[last], radius, above)
 
 
-def _panel_top(*frames: pd.DataFrame) -> float:
+def _panel_top(*parts: _Series) -> float:
     """The top of a panel on its own scale: the highest figure drawn in it, with room."""
-    values = [float(f["value"].max()) for f in frames if not f.empty]
+    values = [max(p.value) for p in parts if len(p)]
     return 1.08 * max(values or [1.0])
 
 
@@ -345,7 +414,7 @@ def build_area_trend(
     empty_panels: Mapping[str, str] | None = None,
     empty_message: str = "No official figures for this selection",
     highlight: tuple[pd.Timestamp, pd.Timestamp, str] | None = None,
-) -> go.Figure:
+) -> go.Figure | dict[str, Any]:
     """Each panel (an area name from `areas["panel"]`) shows the area in blue, its national
     figure in grey (when `national_in_panels`; else the national figure is a panel of its own,
     as counts of an area and of the country share no scale) and news-reported figures as open
@@ -375,12 +444,15 @@ def build_area_trend(
     if national_in_panels:
         in_panels.append(national)
     y_top = 1.08 * max([float(f["value"].max()) for f in in_panels if not f.empty] or [1.0])
-    by_panel = dict(tuple(areas.groupby("panel", sort=False))) if not areas.empty else {}
+    by_panel = _by_panel(areas)
+    reported_by_panel = _by_panel(reported)
+    nothing = _series(areas.iloc[:0])
+    national_points = _series(national)
     # The higher of the two lines' ends gets its label above, the lower one below.
-    ends = [_last_value(frame) for frame in (areas, national)]
+    ends = [_last_value(_series(areas)), _last_value(national_points)]
     national_above = None not in ends and ends[1] >= ends[0]
     national_traces = _traces_for(
-        national, NATIONAL_COLOUR, ("x", "y"), width=1.5, name=national_name, dots=single
+        national_points, NATIONAL_COLOUR, ("x", "y"), width=1.5, name=national_name, dots=single
     )
     grid = _Grid(names, columns, height, single, national_name if not national_in_panels else None)
     traces: list[dict] = []
@@ -421,32 +493,34 @@ def build_area_trend(
             )
         is_national_panel = name == national_name and not national_in_panels
         if is_national_panel:
-            traces += _traces_for(national, NATIONAL_COLOUR, axis, width=2, name=national_name)
-            traces += _reported_traces(reported[reported["panel"] == name], axis)
+            traces += _traces_for(
+                national_points, NATIONAL_COLOUR, axis, width=2, name=national_name
+            )
+            traces += _reported_traces(reported_by_panel.get(name, nothing), axis)
             continue
-        mine = by_panel.get(name, areas.iloc[:0])
+        mine = by_panel.get(name, nothing)
         requests: list[LabelRequest | None] = []
-        panel_frames = [mine, reported[reported["panel"] == name]]
+        panel_frames = [mine, reported_by_panel.get(name, nothing)]
         if national_in_panels and not national.empty:
             if single:
                 traces += [{**t, "xaxis": x_id, "yaxis": y_id} for t in national_traces]
             else:
                 if context is None:
                     # The same national path in every panel: worked out once, for the first.
-                    context = _context_line(national, ("x", "y"))
+                    context = _context_line(national_points, ("x", "y"))
                 shapes += [{**shape, "xref": axis[0], "yref": axis[1]} for shape in context]
             if single:
-                theirs = reported[reported["panel"] == national_name]
+                theirs = reported_by_panel.get(national_name, nothing)
                 traces += _reported_traces(theirs, axis, NATIONAL_COLOUR)
                 requests.append(
-                    _end_request(national, national_name, NATIONAL_COLOUR, national_above)
+                    _end_request(national_points, national_name, NATIONAL_COLOUR, national_above)
                 )
-                panel_frames += [national, theirs]
+                panel_frames += [national_points, theirs]
         # Small multiples draw each area's main series as a bare line (twenty panels of dots
         # were most of the page's elements); one area gets every edition's dots.
         traces += _traces_for(mine, AREA_COLOUR, axis, width=2.5, name=name, dots=single)
         if single:
-            traces += _reported_traces(reported[reported["panel"] == name], axis)
+            traces += _reported_traces(reported_by_panel.get(name, nothing), axis)
             requests.append(_end_request(mine, name, AREA_COLOUR, not national_above))
         fixed: list[tuple] = []
         if highlight is not None:
@@ -497,6 +571,6 @@ def build_area_trend(
                 "ownScale": names.index(grid.own_scale) if grid.own_scale in names else None,
             }
         }
-    # Built from plain dicts whose keys tests/unit check; skipping plotly's validation of
-    # every key gives the same JSON (checked on the real data) in a third of the time.
-    return go.Figure({"data": traces, "layout": {**theme, **layout}}, _validate=False)
+    # Plain dicts whose keys tests/unit/test_figure_dicts.py validates: a page sends this dict
+    # as it is, and only exports and tests wrap it in a go.Figure (ChartResult.figure).
+    return {"data": traces, "layout": {**theme, **layout}}

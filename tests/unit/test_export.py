@@ -49,7 +49,7 @@ def _result(table: pd.DataFrame, *, marks: bool = True, chart: str = "made-up") 
         subtitle="Measure · Geography · 2019/20",
         source_line="Source: APCC 2020; Home Office 2023. Page or web address of each figure.",
         summary="One sentence that says what the chart shows.",
-        figure=figure,
+        plot=figure,
         table=table,
         caveats=("A caveat of this chart.",),
     )

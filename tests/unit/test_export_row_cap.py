@@ -24,7 +24,7 @@ def _ranking(count: int) -> go.Figure:
             "qualifier": ["up_to"] * count,
         }
     )
-    return build_ranked_bar(frame)
+    return go.Figure(build_ranked_bar(frame))
 
 
 def _result(figure: go.Figure) -> ChartResult:
@@ -34,7 +34,7 @@ def _result(figure: go.Figure) -> ChartResult:
         subtitle="£ · all units",
         source_line="Source: a test",
         summary="",
-        figure=figure,
+        plot=figure,
         table=pd.DataFrame(),
     )
 

@@ -35,7 +35,7 @@ DICT_BUILT_CHARTS = (
 )
 
 
-def _as_json(figure: go.Figure) -> dict:
+def _as_json(figure: go.Figure | dict) -> dict:
     return json.loads(pio.to_json(figure, validate=False))
 
 
@@ -56,10 +56,15 @@ def test_dict_built_figures_pass_plotly_validation_unchanged(
 ) -> None:
     drawn = 0
     for selection in _selections(real_store):
-        figure = build_chart(chart, real_store, selection).figure
-        built = _as_json(figure)
-        checked = _as_json(go.Figure(figure.to_dict()))
+        result = build_chart(chart, real_store, selection)
+        built = _as_json(result.figure)
+        checked = _as_json(go.Figure(result.figure.to_dict()))
         assert checked == built, f"{chart} for {selection}"
+        # What the page is sent (the builder's own dict) is the figure the exports read,
+        # template included: the page draws what a go.Figure would have drawn.
+        sent = result.figure_json()
+        assert sent["layout"]["template"] == go.Figure().to_plotly_json()["layout"]["template"]
+        assert _as_json(go.Figure(sent, _validate=False)) == built, f"{chart} for {selection}"
         drawn += bool(built["data"])
     # The loop drew real panels, not only 'choose a unit' figures.
     assert drawn >= 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import transforms
@@ -208,9 +209,37 @@ def test_scatter_builder_leaves_its_input_alone_and_separates_close_labels():
         }
     )
     before = frame.copy()
-    figure = build_reach_scatter(frame)
+    figure = go.Figure(build_reach_scatter(frame))
     pd.testing.assert_frame_equal(frame, before)
     symbols = [s for t in figure.data if t.mode == "markers+text" for s in t.marker.symbol]
     assert symbols == ["circle", "triangle-up", "triangle-down"]
     positions = label_positions([100, 110, 5000], [1000, 1000, 2000], [1.5, 4.5])
     assert positions[0] != positions[1]
+
+
+def test_pairs_picked_for_chosen_units_equal_working_them_out_for_them(real_store):
+    """Funding-and-reach pairs, with their words and hover text, are kept for every unit per
+    data version and the chosen units' picked: the picked rows must be the rows worked out
+    from those units' figures alone, in the same order (largest £ per person first)."""
+    from dashboard.charts import investment
+
+    picked_any = 0
+    cases = [
+        (year, measure, chosen)
+        for year in (None, *real_store.programme_years[:2])
+        for measure in (None, *transforms.REACH_METRICS.values())
+        for chosen in (("london",), ("west_midlands", "kent", "wales"), ("cleveland",))
+    ]
+    for year, measure, chosen in cases:
+        selection = Selection(chosen, year, measure)
+        reach_type = reach_type_for(selection)
+        units = real_store.units[real_store.units["unit_id"].isin(chosen)]
+        pairs = transforms.funding_reach_pairs(
+            real_store.observations, units, reach_type=reach_type, year=year
+        )
+        alone = investment._with_words(pairs.reset_index(drop=True), real_store, reach_type)
+        picked = pairs_table(real_store, selection)
+        # Column types may differ (a frame of a few units is read as plain objects).
+        pd.testing.assert_frame_equal(picked, alone, check_dtype=False)
+        picked_any += len(picked)
+    assert picked_any >= 5

@@ -245,11 +245,13 @@ def test_profile_outcomes_chart_draws_official_measures_at_their_latest_period(r
 def test_profile_charts_pick_the_same_figures_as_asking_for_their_categories_alone(
     real_store: DataStore,
 ) -> None:
-    """The unit's figures are kept per data version and year; each chart's pick must be the
-    table it would have got by asking for its categories (rows, order, columns, types)."""
+    """The unit's figures are kept per data version and year (a year's picked from all
+    years'); each chart's pick must be the table it would have got by asking for its
+    categories and year (rows, order, columns, types)."""
     from dashboard.charts.profile import unit_figures_for
 
-    years = (None, *real_store.financial_years[-2:])
+    # Every year of the programme: a year's table is picked from the unit's all-years one.
+    years = (None, *real_store.programme_years, *real_store.financial_years[-2:])
     for unit_id in real_store.unit_ids:
         for year in years:
             for categories in (("funding",), ("reach",), ("outcome",), ()):
@@ -258,3 +260,23 @@ def test_profile_charts_pick_the_same_figures_as_asking_for_their_categories_alo
                 )
                 picked = unit_figures_for(real_store, unit_id, categories, year)
                 pd.testing.assert_frame_equal(picked, expected)
+
+
+def test_profile_details_list_every_latest_figure_once_under_its_category(real_store):
+    """The words beside a profile's charts: every figure the tables show, each once, under
+    its category's heading, categories in the profile's order, and the unit's own source."""
+    from dashboard.charts.profile import profile_details
+
+    for unit_id in ("northumbria", "london", "cleveland"):
+        found = profile_details(real_store, unit_id, None)
+        figures = transforms.unit_figures(real_store.observations, unit_id)
+        listed, earlier = transforms.latest_official_figures(figures)
+        assert [r["obs_id"] for _, _, rows in found.groups for r in rows] == list(listed["obs_id"])
+        assert found.earlier == earlier
+        ranks = [rows[0]["category_rank"] for _, _, rows in found.groups]
+        assert ranks == sorted(set(ranks))
+        for category, heading, rows in found.groups:
+            assert {r["category"] for r in rows} == {category}
+            assert heading == transforms.CATEGORY_HEADINGS.get(category, "Other")
+        assert found.details.startswith("Leadership, area and model: ")
+        assert found.sources

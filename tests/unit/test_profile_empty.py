@@ -21,7 +21,8 @@ def test_a_chart_with_figures_keeps_its_graph_and_tools(real_store) -> None:
     result = build_chart("unit-funding-history", real_store, Selection(("leicestershire",)))
     figure, body_hidden = profile_figure_outputs(result)
     assert body_hidden is False
-    assert figure is result.figure
+    assert figure == result.figure_json()
+    assert figure["data"]
 
 
 def test_download_menu_and_graph_sit_inside_the_box_an_empty_chart_hides(real_store) -> None:

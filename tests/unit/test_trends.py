@@ -323,3 +323,37 @@ def test_official_points_picked_for_chosen_areas_equal_working_them_out_for_them
         for one, two in zip(picked, alone, strict=True):
             pd.testing.assert_frame_equal(one, two)
         assert set(picked[0]["unit_id"]) <= set(chosen)
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        official_trends.KNIFE_COUNT,
+        official_trends.KNIFE_RATE,
+        official_trends.PERMANENT,
+        official_trends.SUSPENSION,
+    ],
+)
+def test_notes_and_gap_words_picked_for_chosen_areas_equal_working_them_out_for_them(
+    real_store, metric
+):
+    """A trend chart's list of figures it cannot draw, and its words on the publisher's gaps,
+    are kept for every area per data version and the chosen areas' picked: they must be the
+    lines and words worked out for those areas alone, in the same order."""
+    listed = 0
+    for chosen in (("northumbria",), ("london", "kent", "wales"), ("greater_manchester",)):
+        picked = official_trends.not_drawn_notes(real_store, Selection(chosen), metric)
+        alone = official_trends._not_drawn_by_unit(real_store, chosen, metric)
+        assert picked == tuple(line for _, line in alone)
+        listed += len(picked)
+        words = official_trends._gap_words_for(real_store, chosen, metric)
+        assert words == official_trends._gap_words_worked_out(real_store, chosen, metric)
+    everyone = official_trends.not_drawn_notes(real_store, Selection(), metric)
+    assert everyone == tuple(
+        line
+        for _, line in official_trends._not_drawn_by_unit(
+            real_store, tuple(real_store.units["unit_id"]), metric
+        )
+    )
+    # The real data have news-quoted knife figures for these areas that cannot be drawn.
+    assert listed or metric in (official_trends.PERMANENT, official_trends.SUSPENSION)
