@@ -49,6 +49,7 @@ STEPS: tuple[Callable[[DataStore], object], ...] = (
     _units,
     _other_map_measures,
     profile.prepare,
+    compare.prepare_comparisons,
 )
 
 

@@ -73,24 +73,46 @@ def comparable_rows(store: DataStore, focus: str, year: str | None) -> pd.DataFr
     comparison is about, each period from its latest release, and rates instead of counts.
 
     Why: the publishers' tables give every unit every year, and every edition repeats earlier
-    years; set side by side they made a hundred panels for one unit.
+    years; set side by side they made a hundred panels for one unit. What does not depend on
+    the focus unit (the year's rows, each official period's latest release) is worked out once
+    per data version and year; the focus picks from it.
     """
+    others, theirs = _rows_of_year(store, year)
+    metrics = {
+        *others.loc[others["unit_id"] == focus, "metric_id"],
+        *theirs.loc[theirs["unit_id"] == focus, "metric_id"],
+    }
+    others = others[others["metric_id"].isin(metrics)]
+    theirs = theirs[theirs["metric_id"].isin(metrics)]
+    mine = theirs[theirs["unit_id"] == focus]
+    if mine.empty:
+        return others
+    latest = mine.groupby("metric_id")["period_end"].max().to_dict()
+    keep = theirs["period_end"].eq(theirs["metric_id"].map(latest))
+    return pd.concat([others, theirs[keep].drop(columns="release")])
+
+
+def _rows_of_year(store: DataStore, year: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return store.derived(("comparable-rows", year), lambda: _year_rows(store, year))
+
+
+def _year_rows(store: DataStore, year: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(figures from other sources, official figures with each period's latest release only)
+    of a year (of all years for None), counts that have rates left out, each with its period
+    key (`basis`)."""
     rows = store.observations
     rows = transforms.observations_for(rows, year=year) if year else rows
-    rows = rows[rows["metric_id"].isin(rows.loc[rows["unit_id"] == focus, "metric_id"])]
     rows = rows[~rows["metric_id"].isin(COUNTS_WITH_RATES)]
+    # Each figure's period key, which compare_figures would otherwise work out per comparison.
+    rows = rows.assign(basis=transforms.period_basis(rows))
     official = rows["source_id"].str.match(OFFICIAL_SOURCES).fillna(False)
     theirs = rows[official].copy()
     theirs["release"] = transforms.each_once(theirs["series"], release_order)
-    theirs = theirs.sort_values("release").drop_duplicates(
+    # A stable sort: of two rows of one release for the same period, the later loaded is kept.
+    theirs = theirs.sort_values("release", kind="stable").drop_duplicates(
         ["unit_id", "metric_id", "period_start", "period_end"], keep="last"
     )
-    mine = theirs[theirs["unit_id"] == focus]
-    if mine.empty:
-        return rows[~official]
-    latest = mine.groupby("metric_id")["period_end"].max().to_dict()
-    keep = theirs["period_end"].eq(theirs["metric_id"].map(latest))
-    return pd.concat([rows[~official], theirs[keep].drop(columns="release")])
+    return rows[~official], theirs
 
 
 def _one_group_per_measure(compared: pd.DataFrame) -> pd.DataFrame:
@@ -155,11 +177,33 @@ def short_row_labels(store: DataStore, compared: pd.DataFrame) -> list[str]:
 def _comparison(
     store: DataStore, focus: str, peers: tuple[str, ...], year: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`transforms.compare_figures` for the focus unit: (compared, unmatched). The chart needs
-    both, and working them out once instead of twice halves its first answer."""
-    return transforms.compare_figures(
+    """The focus unit's figures as the chart draws them (`_drawn_rows`) and its unmatched
+    ones, worked out once per data version and selection: the chart, its table and the list
+    below it ask for the same comparison. Every unit's comparison with all the others over all
+    years is worked out while the worker is idle (`prepare_comparisons`). Copies, as callers
+    may change them."""
+    drawn, unmatched = store.derived(
+        ("comparison", focus, peers, year), lambda: _worked_out(store, focus, peers, year)
+    )
+    return drawn.copy(), unmatched.copy()
+
+
+def _worked_out(
+    store: DataStore, focus: str, peers: tuple[str, ...], year: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    compared, unmatched = transforms.compare_figures(
         comparable_rows(store, focus, year), focus, peers=peers, year=year
     )
+    return _drawn_rows(store, compared), unmatched
+
+
+def prepare_comparisons(store: DataStore) -> None:
+    """Each unit against all the others over all years (what /compare?unit=... first shows),
+    and every programme year's rows, which any comparison in that year starts from."""
+    for unit_id in store.unit_ids:
+        _comparison(store, unit_id, (), None)
+    for year in store.programme_years:
+        _rows_of_year(store, year)
 
 
 def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
@@ -167,8 +211,8 @@ def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
     focus, peers = focus_and_peers(store, selection)
     if focus is None:
         return pd.DataFrame(columns=[*transforms.COMPARE_COLUMNS, "hover_text"])
-    compared, _ = _comparison(store, focus, peers, selection.year)
-    return _drawn_rows(store, compared)
+    drawn, _ = _comparison(store, focus, peers, selection.year)
+    return drawn
 
 
 def _drawn_rows(store: DataStore, compared: pd.DataFrame) -> pd.DataFrame:
@@ -265,7 +309,6 @@ def compare_chart(store: DataStore, selection: Selection) -> ChartResult:
         )
     name = _unit_name(store, focus)
     compared, unmatched = _comparison(store, focus, peers, selection.year)
-    compared = _drawn_rows(store, compared)
     figure = build_dot_compare(compared, focus_name=name)
     mixed = compared.loc[compared["note"].str.contains("different sources"), "group_label"]
     caveats = [

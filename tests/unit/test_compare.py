@@ -185,6 +185,26 @@ def test_real_northumbria_comparison_shows_the_grant_years_and_lists_the_rest(re
     assert knife["display_text"].iloc[0] == "from 964 to 794"
 
 
+def test_a_comparison_kept_for_the_data_version_is_not_changed_by_its_users(real_store):
+    """The comparison is worked out once per data version and selection and shared by the
+    chart, its table and the unmatched list; changing what one of them got must not change
+    what the next request gets."""
+    selection = Selection(("london",))
+    first = build_chart("compare-units", real_store, selection)
+    table = compare_table(real_store, selection)
+    unmatched = unmatched_figures(real_store, selection)
+    expected_table, expected_unmatched = table.copy(), unmatched.copy()
+    table.loc[:, "value"] = -1.0
+    table["row_label"] = "changed"
+    unmatched.loc[:, "reason"] = "changed"
+    pd.testing.assert_frame_equal(compare_table(real_store, selection), expected_table)
+    pd.testing.assert_frame_equal(unmatched_figures(real_store, selection), expected_unmatched)
+    again = build_chart("compare-units", real_store, selection)
+    pd.testing.assert_frame_equal(again.table, first.table)
+    assert again.figure_json() == first.figure_json()
+    assert len(expected_table) > 3
+
+
 def _dot_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
