@@ -114,6 +114,7 @@ def dashboard_first_answers(
         started = time.process_time()
         live.refresh()
         snapshot_seconds = time.process_time() - started
+        live.settle()  # as the worker does once idle (dashboard/store/live.py)
     profiler = cProfile.Profile() if profile else None
     worst: dict[str, float] = {}
     for name in bodies:
