@@ -571,6 +571,30 @@ def build_area_trend(
                 "ownScale": names.index(grid.own_scale) if grid.own_scale in names else None,
             }
         }
+    _times_as_text(traces, layout)
     # Plain dicts whose keys tests/unit/test_figure_dicts.py validates: a page sends this dict
     # as it is, and only exports and tests wrap it in a go.Figure (ChartResult.figure).
     return {"data": traces, "layout": {**theme, **layout}}
+
+
+def _time_text(value: object) -> object:
+    """A time as plotly writes it in JSON (ISO 8601 to the microsecond); anything else as is."""
+    if isinstance(value, pd.Timestamp):
+        return None if value is pd.NaT else value.to_pydatetime(warn=False).isoformat()
+    return value
+
+
+def _times_as_text(traces: list[dict], layout: dict) -> None:
+    """Write the figure's times as text, in place, once it is laid out (the label placement
+    reads them as times). Why: a pandas time is not something the JSON encoder knows, so one
+    in a figure sent the whole answer through plotly's slow cleaning pass (6 ms of the twenty
+    panels' answer); as text the figure's JSON is the same."""
+    for trace in traces:
+        trace["x"] = [_time_text(x) for x in trace["x"]]
+    for item in (*layout["shapes"], *layout["annotations"]):
+        for key in ("x", "x0", "x1"):
+            if key in item:
+                item[key] = _time_text(item[key])
+    for key, axis in layout.items():
+        if key.startswith("xaxis") and "range" in axis:
+            axis["range"] = [_time_text(x) for x in axis["range"]]

@@ -301,15 +301,15 @@ def test_trend_panels_say_so_when_empty_and_give_series_distinct_looks():
     assert len(looks) == 20
 
 
-@pytest.mark.parametrize(
-    "metric",
-    [
-        official_trends.KNIFE_COUNT,
-        official_trends.KNIFE_RATE,
-        official_trends.PERMANENT,
-        official_trends.SUSPENSION,
-    ],
+OFFICIAL_METRICS = (
+    official_trends.KNIFE_COUNT,
+    official_trends.KNIFE_RATE,
+    official_trends.PERMANENT,
+    official_trends.SUSPENSION,
 )
+
+
+@pytest.mark.parametrize("metric", OFFICIAL_METRICS)
 def test_official_points_picked_for_chosen_areas_equal_working_them_out_for_them(
     real_store, metric
 ):
@@ -325,15 +325,7 @@ def test_official_points_picked_for_chosen_areas_equal_working_them_out_for_them
         assert set(picked[0]["unit_id"]) <= set(chosen)
 
 
-@pytest.mark.parametrize(
-    "metric",
-    [
-        official_trends.KNIFE_COUNT,
-        official_trends.KNIFE_RATE,
-        official_trends.PERMANENT,
-        official_trends.SUSPENSION,
-    ],
-)
+@pytest.mark.parametrize("metric", OFFICIAL_METRICS)
 def test_notes_and_gap_words_picked_for_chosen_areas_equal_working_them_out_for_them(
     real_store, metric
 ):
