@@ -75,7 +75,9 @@ def comparable_rows(store: DataStore, focus: str, year: str | None) -> pd.DataFr
     Why: the publishers' tables give every unit every year, and every edition repeats earlier
     years; set side by side they made a hundred panels for one unit. What does not depend on
     the focus unit (the year's rows, each official period's latest release) is worked out once
-    per data version and year; the focus picks from it.
+    per data version and year; the focus picks from it. Each period's latest release is found
+    among the focus's measures only, in the order that has always given (the rows' order
+    decides which of two equal figures carries a row's words, and so where they are written).
     """
     others, theirs = _rows_of_year(store, year)
     metrics = {
@@ -84,6 +86,9 @@ def comparable_rows(store: DataStore, focus: str, year: str | None) -> pd.DataFr
     }
     others = others[others["metric_id"].isin(metrics)]
     theirs = theirs[theirs["metric_id"].isin(metrics)]
+    theirs = theirs.sort_values("release").drop_duplicates(
+        ["unit_id", "metric_id", "period_start", "period_end"], keep="last"
+    )
     mine = theirs[theirs["unit_id"] == focus]
     if mine.empty:
         return others
@@ -97,9 +102,8 @@ def _rows_of_year(store: DataStore, year: str | None) -> tuple[pd.DataFrame, pd.
 
 
 def _year_rows(store: DataStore, year: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(figures from other sources, official figures with each period's latest release only)
-    of a year (of all years for None), counts that have rates left out, each with its period
-    key (`basis`)."""
+    """(figures from other sources, official figures with their release's rank) of a year (of
+    all years for None), counts that have rates left out, each with its period key (`basis`)."""
     rows = store.observations
     rows = transforms.observations_for(rows, year=year) if year else rows
     rows = rows[~rows["metric_id"].isin(COUNTS_WITH_RATES)]
@@ -108,10 +112,6 @@ def _year_rows(store: DataStore, year: str | None) -> tuple[pd.DataFrame, pd.Dat
     official = rows["source_id"].str.match(OFFICIAL_SOURCES).fillna(False)
     theirs = rows[official].copy()
     theirs["release"] = transforms.each_once(theirs["series"], release_order)
-    # A stable sort: of two rows of one release for the same period, the later loaded is kept.
-    theirs = theirs.sort_values("release", kind="stable").drop_duplicates(
-        ["unit_id", "metric_id", "period_start", "period_end"], keep="last"
-    )
     return rows[~official], theirs
 
 
