@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, no_update
 
-from dashboard import catalogue, ids, inputs
+from dashboard import catalogue, grid_feed, ids, inputs
 from dashboard.datastore import DataStore
 from layouts.data_sources import sources_list
 
@@ -28,19 +28,30 @@ def register(app: Dash, store: DataStore) -> None:
         return sources_list(rows)
 
     @app.callback(
-        Output(ids.DATA_OBSERVATIONS_TABLE, "rowData"),
+        Output(ids.DATA_GRID_PICK, "data"),
         Output(ids.DATA_COUNT_TEXT, "children"),
-        Output(ids.DATA_GRID_CONTAINER, "className"),
         Input(ids.FILTER_UNIT_DROPDOWN, "value"),
         Input(ids.FILTER_YEAR_DROPDOWN, "value"),
     )
-    def fill_grid(unit_values, year_value):
+    def pick_rows(unit_values, year_value):
+        """Which rows the filters keep; the rows themselves come once per data version from
+        their own address (dashboard/grid_feed.py), not with every change of a filter."""
         selection, _ = inputs.selection(unit_values, year_value, None, known)
         units, year = selection.units, selection.year
-        records, count = catalogue.grid_for(store, units=units, year=year)
-        sentence = catalogue.count_sentence(count, len(store.observations), units, year)
-        # "grid-ready" shows the grid once it has laid out its first rows (site.css).
-        return records, sentence, "grid-box grid-ready"
+        payload = grid_feed.selection_payload(store, units=units, year=year)
+        shown = len(store.observations) if payload["pick"] is None else len(payload["pick"])
+        sentence = catalogue.count_sentence(shown, len(store.observations), units, year)
+        return payload, sentence
+
+    # Fetches the rows body (kept by the browser) and gives the grid the picked rows; marks the
+    # box "grid-ready", which shows the grid once it has laid them out (grid_settle.js).
+    app.clientside_callback(
+        ClientsideFunction(namespace="vru", function_name="gridRows"),
+        Output(ids.DATA_OBSERVATIONS_TABLE, "rowData"),
+        Output(ids.DATA_GRID_CONTAINER, "className"),
+        Output(ids.DATA_GRID_PROBLEM, "children"),
+        Input(ids.DATA_GRID_PICK, "data"),
+    )
 
     @app.callback(
         Output(ids.DATA_CSV_DOWNLOAD, "data"),

@@ -28,7 +28,7 @@ from callbacks import (
     trends,
     units,
 )
-from dashboard import limits, security, serving
+from dashboard import grid_feed, limits, security, serving
 from dashboard.api import install_api
 from dashboard.auth import web as editor_web
 from dashboard.cache import data_fingerprint, make_cache
@@ -212,6 +212,7 @@ def create_app(
         install_live_store(app.server, store)
     cache = make_cache(app.server, settings)
     serving.register_health_route(app.server, store, cache)
+    grid_feed.register_rows_route(app.server, store)
     if settings.callback_cache:
         code = serving.code_fingerprint(PROJECT_ROOT)
         # Read per request: a release changes the data's fingerprint, so no answer outlives it.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dashboard import catalogue
+from dashboard import catalogue, grid_feed
 from dashboard.charts import compare, investment, official_trends, profile
 from dashboard.charts.headlines import published_totals_for
 from dashboard.charts.map_view import first_map_figure, map_data_for
@@ -43,7 +43,7 @@ def _units(store: DataStore) -> None:
 
 STEPS: tuple[Callable[[DataStore], object], ...] = (
     _first_map,
-    catalogue.grid_for,
+    grid_feed.prepare,
     official_trends.prepare,
     investment.prepare,
     _units,

@@ -190,6 +190,9 @@ def data_page(total: int, sources: Sequence[Mapping[str, object]]) -> html.Div:
                         className="d-flex flex-wrap align-items-center gap-2 mb-2",
                     ),
                     open_data_links(),
+                    # Which rows to show; the rows come once per data version (grid_feed.py).
+                    dcc.Store(id=ids.DATA_GRID_PICK),
+                    html.P(id=ids.DATA_GRID_PROBLEM, role="alert", className="mb-0"),
                     # Keeps the grid's room while its script loads (no layout shift).
                     html.Div(observations_grid(), id=ids.DATA_GRID_CONTAINER, className="grid-box"),
                 ],

@@ -127,6 +127,49 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             observer.observe(box);
             return window.dash_clientside.no_update;
         },
+        // The data grid's rows: the body of the data version (dashboard/grid_feed.py) is
+        // fetched once and kept (the browser caches its address for good, as it never changes);
+        // the server's answer to the filters only says which rows to show. A worker a moment
+        // behind a release answers 404 for the new version: ask again a few times.
+        gridRows: (function () {
+            var kept = {url: null, rows: null};
+            var FAILED = "The figures could not be loaded. Reload the page to try again.";
+            function wait(ms) {
+                return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
+            }
+            function fetchRows(url, triesLeft) {
+                return window.fetch(url, {credentials: "same-origin"}).then(function (reply) {
+                    if (reply.ok) {
+                        return reply.json();
+                    }
+                    if (reply.status === 404 && triesLeft > 0) {
+                        return wait(1000).then(function () { return fetchRows(url, triesLeft - 1); });
+                    }
+                    throw new Error("the rows answered " + reply.status);
+                });
+            }
+            return function (pick) {
+                var noUpdate = window.dash_clientside.no_update;
+                if (!pick || typeof pick.rows !== "string") {
+                    return [noUpdate, noUpdate, noUpdate];
+                }
+                if (kept.url !== pick.rows) {
+                    kept = {url: pick.rows, rows: fetchRows(pick.rows, 8)};
+                }
+                var mine = kept;
+                return mine.rows.then(function (all) {
+                    var shown = Array.isArray(pick.pick) ? pick.pick.map(function (place) {
+                        return all[place];
+                    }).filter(Boolean) : all;
+                    return [shown, "grid-box grid-ready", ""];
+                }, function () {
+                    if (kept === mine) {
+                        kept = {url: null, rows: null};  // the next change of filter tries again
+                    }
+                    return [[], "grid-box grid-ready", FAILED];
+                });
+            };
+        })(),
         // The browser writes the embed code to the clipboard; the code also stays visible in
         // the status line for anyone whose browser refuses.
         copySnippet: function (snippet) {

@@ -8,34 +8,18 @@ import io
 
 import pytest
 
-from dashboard import catalogue, export, ids
+from dashboard import catalogue, export
 from dashboard.charts import build_chart
 from dashboard.selection import Selection
+from tests.grid_rows import flask_grid_rows
 
 CASES = [(["kent"], "2019-20"), (["london", "sussex"], None), (["national"], "2022-23")]
 
 
 def _grid_rows(client, units: list[str], year: str | None) -> list[dict]:
-    """The data page's grid rows, from the app's own callback over HTTP."""
-    payload = {
-        "output": (
-            "..data-observations-table.rowData...data-count-text.children"
-            f"...{ids.DATA_GRID_CONTAINER}.className.."
-        ),
-        "outputs": [
-            {"id": "data-observations-table", "property": "rowData"},
-            {"id": "data-count-text", "property": "children"},
-            {"id": ids.DATA_GRID_CONTAINER, "property": "className"},
-        ],
-        "inputs": [
-            {"id": "filters-unit-dropdown", "property": "value", "value": units},
-            {"id": "filters-year-dropdown", "property": "value", "value": year},
-        ],
-        "changedPropIds": ["filters-unit-dropdown.value"],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200
-    return response.get_json()["response"]["data-observations-table"]["rowData"]
+    """The data page's grid rows, from the app's own callback and rows body over HTTP."""
+    rows, _ = flask_grid_rows(client, units, year)
+    return rows
 
 
 def _api_rows(client, units: list[str], year: str | None) -> list[dict]:

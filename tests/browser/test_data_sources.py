@@ -61,6 +61,42 @@ def test_grid_follows_the_unit_and_year_filters(
     assert console_errors == []
 
 
+def test_the_rows_are_fetched_once_and_the_filters_only_pick(
+    page: Page, live_server, real_store, console_errors
+):
+    """A change of filter shows its figures without sending the 3,000-odd rows again."""
+    fetched: list[str] = []
+    page.on(
+        "request", lambda request: fetched.append(request.url) if "/_grid/" in request.url else None
+    )
+    open_page(page, f"{live_server.url}/data")
+    count = page.locator("#data-count-text")
+    expect(count).to_contain_text("All", timeout=20_000)
+    expect(page.locator(".ag-center-cols-container [role='row']").first).to_be_visible()
+    page.locator("#filters-unit-dropdown").click()
+    page.keyboard.type("Kent")
+    page.keyboard.press("Enter")
+    kent = catalogue.observation_rows(real_store.observations, real_store.sources, units=("kent",))
+    expect(count).to_contain_text(f"{len(kent)} of {len(real_store.observations)} figures")
+    expect(page.locator(".ag-paging-row-summary-panel")).to_contain_text(f"of {len(kent)}")
+    expect(page.locator(".ag-center-cols-container [role='row']").first).to_contain_text("Kent")
+    assert fetched == [f"{live_server.url}/_grid/{real_store.fingerprint}.json"]
+    assert console_errors == []
+
+
+def test_rows_that_cannot_be_fetched_are_said_so_not_shown_as_no_figures(
+    page: Page, live_server, console_errors
+):
+    page.route("**/_grid/*.json", lambda route: route.fulfill(status=500, body="down"))
+    open_page(page, f"{live_server.url}/data")
+    expect(page.locator("#data-grid-problem")).to_have_text(
+        "The figures could not be loaded. Reload the page to try again.", timeout=20_000
+    )
+    expect(page.locator("#data-grid-problem")).to_have_attribute("role", "alert")
+    # The browser logs the failed request itself; nothing else went wrong.
+    assert all("500" in message for message in console_errors)
+
+
 def test_csv_download_has_the_rows_shown(page: Page, live_server, real_store, console_errors):
     expected = catalogue.observation_rows(
         real_store.observations, real_store.sources, units=("sussex",)

@@ -124,7 +124,7 @@ def test_the_first_snapshot_is_prepared_before_the_workers_start(real_data_store
     assert "_derived" not in live.latest().__dict__
     serving.warm_up(app.server)
     kept = {key[0] for key in live.latest().__dict__["_derived"]}
-    assert {"map-data", "grid_records", "funding_reach_pairs"} <= kept
+    assert {"map-data", "grid-rows-body", "funding_reach_pairs"} <= kept
 
 
 def test_preparation_left_after_the_budget_waits_until_the_worker_is_idle(

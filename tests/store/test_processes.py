@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import ids, schema
+from dashboard import schema
 from dashboard.config import PROJECT_ROOT
 from dashboard.store import Store
 from tests import synthetic
+from tests.grid_rows import grid_rows
 from tests.store.conftest import DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST ROW (store process tests): not a real figure"
@@ -143,29 +144,24 @@ def _get_json(url: str) -> dict:
 
 
 def _grid_answer(base: str, unit_id: str) -> str:
-    payload = {
-        "output": (
-            "..data-observations-table.rowData...data-count-text.children"
-            f"...{ids.DATA_GRID_CONTAINER}.className.."
-        ),
-        "outputs": [
-            {"id": "data-observations-table", "property": "rowData"},
-            {"id": "data-count-text", "property": "children"},
-            {"id": ids.DATA_GRID_CONTAINER, "property": "className"},
-        ],
-        "inputs": [
-            {"id": "filters-unit-dropdown", "property": "value", "value": [unit_id]},
-            {"id": "filters-year-dropdown", "property": "value", "value": None},
-        ],
-        "changedPropIds": ["filters-unit-dropdown.value"],
-    }
-    request = urllib.request.Request(
-        f"{base}/_dash-update-component",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", "Connection": "close"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.read().decode()
+    """The grid's rows for one unit as the page gets them (its callback, then the rows body)."""
+
+    def post(path: str, body: bytes) -> bytes:
+        request = urllib.request.Request(
+            f"{base}{path}",
+            data=body,
+            headers={"Content-Type": "application/json", "Connection": "close"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    def get(path: str) -> bytes:
+        request = urllib.request.Request(f"{base}{path}", headers={"Connection": "close"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    rows, _ = grid_rows(post, get, [unit_id])
+    return json.dumps(rows)
 
 
 @pytest.mark.timeout(300)
