@@ -32,16 +32,33 @@ GAP_EM = 0.3  # between a marker's edge and its label
 NUDGE_EM = 0.6  # step of the vertical and sideways nudges
 NUDGES = 7  # steps tried each way
 DAY = pd.Timedelta(days=1)
+DAY_NS = float(DAY.value)
+HOUR_NS = 3_600_000_000_000
+
+
+def _ns(x: object) -> int:
+    """Nanoseconds since 1970 of a time (a pandas time without building another)."""
+    return x.value if isinstance(x, pd.Timestamp) else pd.Timestamp(x).value  # type: ignore[arg-type]
+
+
+def _to_the_hour(ns: int) -> int:
+    """`pd.Timestamp.round("h")` on nanoseconds: to the nearest hour, a tie to the even one."""
+    hours, rest = divmod(ns, HOUR_NS)
+    if 2 * rest > HOUR_NS or (2 * rest == HOUR_NS and hours % 2):
+        hours += 1
+    return hours * HOUR_NS
 
 
 @dataclass(frozen=True)
 class Mark:
     """A round obstacle (a marker, or a sample of a line) in data coordinates; `radius_px`
-    is half the marker's drawn size including its outline."""
+    is half the marker's drawn size including its outline. `em` is where it sits in ems, when
+    that was worked out already (a line's samples are made in ems)."""
 
-    x: pd.Timestamp
+    x: pd.Timestamp | None
     y: float
     radius_px: float
+    em: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,8 +107,14 @@ class Frame:
     y_range: tuple[float, float]
     axis: tuple[str, str]
 
+    @cached_property
+    def _start_ns(self) -> int:
+        return _ns(self.x_range[0])
+
     def _days(self, x: pd.Timestamp) -> float:
-        return (pd.Timestamp(x) - self.x_range[0]) / DAY
+        # As `(x - start) / DAY` in pandas (the same float), without a Timedelta per call:
+        # a panel converts a few thousand points.
+        return float(_ns(x) - self._start_ns) / DAY_NS
 
     @cached_property
     def _span(self) -> tuple[float, float]:
@@ -106,6 +129,17 @@ class Frame:
         x = self.x_range[0] + pd.Timedelta(days=ex / PLOT_EM[0] * days)
         return x.round("h"), self.y_range[0] + ey / PLOT_EM[1] * height
 
+    def sample_em(self, ex: float, ey: float) -> tuple[float, float]:
+        """`to_em(*to_data(ex, ey))` with the same floats, in integer nanoseconds: where a
+        point drawn at (ex, ey) lands once its time is kept to the hour, as labels are."""
+        days, height = self._span
+        # pd.Timedelta(days=d) is int(((d * 24) * 3600) * 1e9) nanoseconds.
+        offset = int(((ex / PLOT_EM[0] * days * 24) * 3600) * 1_000_000_000)
+        x_ns = _to_the_hour(self._start_ns + offset)
+        y = self.y_range[0] + ey / PLOT_EM[1] * height
+        em_x = float(x_ns - self._start_ns) / DAY_NS / days * PLOT_EM[0]
+        return em_x, (y - self.y_range[0]) / height * PLOT_EM[1]
+
 
 def line_marks(xs: Sequence, ys: Sequence, frame: Frame, width_px: float) -> list[Mark]:
     """Samples along a drawn line (None breaks it), close enough that a label clear of every
@@ -119,8 +153,7 @@ def line_marks(xs: Sequence, ys: Sequence, frame: Frame, width_px: float) -> lis
         for step in range(1, steps):
             ex = a[0] + (b[0] - a[0]) * step / steps
             ey = a[1] + (b[1] - a[1]) * step / steps
-            x, y = frame.to_data(ex, ey)
-            marks.append(Mark(x, y, width_px / 2))
+            marks.append(Mark(None, float("nan"), width_px / 2, em=frame.sample_em(ex, ey)))
     return marks
 
 
@@ -218,7 +251,7 @@ def place_end_labels(
     of the labels placed before it and inside the plot; where no place is clear, the one that
     covers least. Requests are placed in order, the higher line's first, and a lower line's
     label keeps below a higher line's so the names read in the order of the lines."""
-    obstacles = [(*frame.to_em(m.x, m.y), m.radius_px / MARK_PX_PER_EM) for m in marks]
+    obstacles = [(*(m.em or frame.to_em(m.x, m.y)), m.radius_px / MARK_PX_PER_EM) for m in marks]
     taken: list[Box] = list(fixed)
     placed: list[Box] = []  # the labels of higher lines: this one keeps below them
     annotations = []
