@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -73,11 +74,17 @@ class _Series:
         return self.where([not m for m in self.main])
 
 
-def _series(frame: pd.DataFrame) -> _Series:
+def _time_order(frame: pd.DataFrame) -> list[int]:
+    """Row positions in time order, ties kept in frame order (as a stable sort_values("x"),
+    without sorting every column of the frame)."""
+    return np.argsort(frame["x"].to_numpy(), kind="stable").tolist()
+
+
+def _series(frame: pd.DataFrame, order: list[int] | None = None) -> _Series:
     if frame.empty:
         return _Series([], [], [], [], [], [])
-    frame = frame.sort_values("x", kind="stable")
-    return _Series(
+    order = _time_order(frame) if order is None else order
+    columns = (
         frame["x"].tolist(),
         frame["value"].astype(float).tolist(),
         frame["period_start"].tolist(),
@@ -85,15 +92,19 @@ def _series(frame: pd.DataFrame) -> _Series:
         frame["is_main"].astype(bool).tolist(),
         frame["hover_text"].tolist(),
     )
+    return _Series(*([column[i] for i in order] for column in columns))
 
 
 def _by_panel(frame: pd.DataFrame) -> dict[str, _Series]:
     """`_series` of each panel's rows, split in one pass (time order kept within each)."""
-    whole = _series(frame)
-    panels = frame.sort_values("x", kind="stable")["panel"].tolist() if not frame.empty else []
+    if frame.empty:
+        return {}
+    order = _time_order(frame)
+    whole = _series(frame, order)
+    names = frame["panel"].tolist()
     rows: dict[str, list[int]] = {}
-    for index, panel in enumerate(panels):
-        rows.setdefault(panel, []).append(index)
+    for index, at in enumerate(order):
+        rows.setdefault(names[at], []).append(index)
     columns = whole._columns()
     return {
         panel: _Series(*([column[i] for i in picked] for column in columns))
