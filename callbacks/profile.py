@@ -144,10 +144,12 @@ def register_profile_chart(app: Dash, store: DataStore, chart: str, known: input
     )
     def fill_profile_chart_words(pathname, year_value, _box_id, view):
         result = built(pathname, year_value)
-        figure, hidden = profile_figure_outputs(result)
+        # Whether it draws and how tall, read from the plot: writing the figure out is the
+        # graph's own callback's work.
+        hidden = not has_marks(result)
         table = table_of(result) if view == "table" else None
         words = (result.summary, result.subtitle, result.source_line)
-        return table, *words, hidden, graph_box_style(figure)
+        return table, *words, hidden, graph_box_style(None if hidden else result.height)
 
     @app.callback(
         Output(ids.profile_graph_box(chart), "children"),

@@ -41,11 +41,10 @@ def profile_graph(chart: str, figure: object) -> dcc.Graph:
     return dcc.Graph(id=ids.profile_graph(chart), figure=figure, config=graph_config())
 
 
-def graph_box_style(figure: object) -> dict[str, str]:
-    """The graph box's reserved height: the figure's own, or plotly's default."""
-    layout = getattr(figure, "layout", None)
-    height = getattr(layout, "height", None) or PLACEHOLDER_HEIGHT
-    return {"minHeight": f"{int(height)}px"}
+def graph_box_style(height: int | None) -> dict[str, str]:
+    """The graph box's reserved height: the figure's own (ChartResult.height), or plotly's
+    default, so that nothing below moves when the graph is drawn."""
+    return {"minHeight": f"{int(height or PLACEHOLDER_HEIGHT)}px"}
 
 
 def profile_card(chart: str, title: str) -> html.Section:

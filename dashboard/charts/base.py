@@ -45,6 +45,20 @@ class ChartResult:
         # Builders make their dicts from keys that tests/unit/test_figure_dicts.py validates.
         return go.Figure(self.plot, _validate=False)
 
+    @property
+    def draws_anything(self) -> bool:
+        """Whether the figure has a trace (an empty selection's figure has none), read from the
+        plot without writing it out."""
+        data = self.plot.get("data") if isinstance(self.plot, dict) else self.plot.data
+        return bool(data)
+
+    @property
+    def height(self) -> int | None:
+        """The figure's own height in px, if it sets one."""
+        if isinstance(self.plot, dict):
+            return (self.plot.get("layout") or {}).get("height")
+        return self.plot.layout.height
+
     def figure_json(self) -> dict[str, Any]:
         """The figure as Dash sends it: the builder's dict (shared, do not change it) with the
         template a go.Figure would give it, so that the page draws it as it drew the figure."""

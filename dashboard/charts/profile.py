@@ -174,10 +174,7 @@ def unit_figures_for(
         return every.reset_index(drop=True)
     picked = every[every["category"].isin(categories)]
     if picked.empty:
-        # Built afresh, as an empty table's column types come from how it was made.
-        return transforms.unit_figures(
-            store.observations, unit_id, categories=categories, year=year
-        )
+        return _no_figures(store, unit_id, categories, year)
     return picked.reset_index(drop=True)
 
 
@@ -191,9 +188,19 @@ def _figures_of(store: DataStore, unit_id: str, year: str | None) -> pd.DataFram
     every = unit_figures_for(store, unit_id, (), None)
     kept = transforms.observations_for(every, year=year)
     if kept.empty:
-        # Built afresh, as an empty table's column types come from how it was made.
-        return transforms.unit_figures(store.observations, unit_id, year=year)
+        return _no_figures(store, unit_id, (), year)
     return kept.reset_index(drop=True)
+
+
+def _no_figures(
+    store: DataStore, unit_id: str, categories: tuple[str, ...], year: str | None
+) -> pd.DataFrame:
+    """The empty table `transforms.unit_figures` gives when nothing matches, made the same way
+    (an empty table's column types come from how it was made) but from no rows: it reads the
+    unit's rows only, so none of the others can change it, and it costs nothing to make."""
+    return transforms.unit_figures(
+        store.observations.iloc[:0], unit_id, categories=categories, year=year
+    )
 
 
 def _short(text: str, width: int = LABEL_WIDTH) -> str:

@@ -25,7 +25,7 @@ PERIOD_COLUMNS = ("period", "period_label", "financial_year")
 
 def has_marks(result: ChartResult) -> bool:
     """Whether the figure draws anything (an empty selection gives a figure with no traces)."""
-    return len(result.figure_json().get("data") or []) > 0
+    return result.draws_anything
 
 
 def chart_kind(figure: go.Figure) -> str:
