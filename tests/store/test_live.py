@@ -55,7 +55,12 @@ def test_the_last_snapshot_is_served_while_the_database_is_down(real_data_store:
     time.sleep(0.2)
     assert live.latest() is first
     assert len(live.observations) == len(first.observations)
+    # The database is asked off the request path: the status follows within a moment.
+    deadline = time.monotonic() + 5
+    while live.status()[0] == "ok" and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert live.status() == ("degraded", "store unreachable (OSError)")
+    assert live.latest() is first
 
 
 def test_the_app_follows_a_release_without_a_restart(
