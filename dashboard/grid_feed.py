@@ -109,9 +109,9 @@ def selection_payload(
 
     `pick` is None when every row is shown, so the commonest answer stays a few bytes.
     """
-    places = picked(store, units=units, year=year)
     everything = not units and not year
-    return {"rows": rows_body(store).url, "pick": None if everything else places}
+    places = None if everything else picked(store, units=units, year=year)
+    return {"rows": rows_body(store).url, "pick": places}
 
 
 def prepare(store: DataStore) -> None:
