@@ -22,6 +22,7 @@ from dashboard.charts.map_view import (
     selected_updates,
     unit_for_location,
     unit_rows,
+    value_patch,
     value_updates,
     web_map_figure,
 )
@@ -44,13 +45,15 @@ def map_figure_update(
     selection: Selection,
     drawn: Mapping[str, Any] | None,
     whole: Callable[[], Any] | None = None,
+    values: Callable[[], tuple[Mapping[int, Mapping[str, Any]], Any]] | None = None,
 ) -> tuple[Any, Any]:
     """(figure or Patch, new drawn state) for the map, given what the browser already has.
 
     The first call of a page sends the whole figure, whose boundaries are only a URL. Later
     calls send a Patch: new values of the value traces when the measure or year changed, new
     outlines when the units changed, nothing at all when nothing did. `whole` gives the whole
-    figure (default: drawn now; the page passes the one kept with the data version).
+    figure (default: drawn now; the page passes the one kept with the data version), and
+    `values` the value traces' new properties and colour axis (likewise).
     """
     state = drawn_state(data, selection)
     if not drawn:
@@ -58,11 +61,14 @@ def map_figure_update(
     patch = Patch()
     changed = False
     if (drawn.get("measure"), drawn.get("year")) != (state["measure"], state["year"]):
-        for index, properties in value_updates(data, selection).items():
+        updates, coloraxis = (
+            values() if values else (value_updates(data, selection), coloraxis_for(data, selection))
+        )
+        for index, properties in updates.items():
             for name, value in properties.items():
                 patch["data"][index][name] = value
         # The whole colour axis: its ticks, range and log or linear scale follow the values.
-        patch["layout"]["coloraxis"] = coloraxis_for(data, selection)
+        patch["layout"]["coloraxis"] = coloraxis
         changed = True
     if list(drawn.get("units") or []) != state["units"]:
         for index, properties in selected_updates(data.coverage, selection.units).items():
@@ -117,8 +123,10 @@ def register(app: Dash, store: DataStore) -> None:
     )
     def draw_map(unit_values, year_value, measure_value, drawn):
         selection = selection_from(unit_values, year_value, measure_value)
-        whole = functools.partial(first_map_figure, snapshot_of(store), selection)
-        return map_figure_update(current()[0], selection, inputs.store_data(drawn), whole)
+        snapshot = snapshot_of(store)
+        whole = functools.partial(first_map_figure, snapshot, selection)
+        values = functools.partial(value_patch, snapshot, selection)
+        return map_figure_update(current()[0], selection, inputs.store_data(drawn), whole, values)
 
     @app.callback(
         Output(ids.MAP_TITLE_TEXT, "children"),

@@ -12,7 +12,7 @@ from dashboard.cache import data_fingerprint
 from dashboard.charts import charts_for_view
 from dashboard.datastore import DataStore
 from dashboard.page_titles import page_title
-from dashboard.revisions import last_updated, revision_entries
+from dashboard.revisions import last_updated, store_revision_entries
 from dashboard.store.live import snapshot_of
 from layouts.accessibility import accessibility_page
 from layouts.compare import compare_page
@@ -33,19 +33,9 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
     """Path -> function building that view (called per request; layouts are cheap).
 
     What a page quotes from the data (the sources and counts of /data and /methods, the
-    revisions log) is worked out the first time that page is asked for, then kept with these
-    pages (one data version): after a release, opening the map no longer waits for the counts
-    of every other page.
+    revisions log) is kept with the data version (`DataStore.derived`) and worked out while a
+    release is prepared (dashboard/prepare.py), so no visitor waits for it.
     """
-    sources = cache(
-        lambda: catalogue.source_rows(store.sources, store.observations).to_dict("records")
-    )
-    counts = cache(lambda: catalogue.method_counts(store.observations, store.sources, store.units))
-    entries = cache(
-        lambda: revision_entries(
-            store.revisions, store.releases, store.changes, store.units, store.metrics
-        )
-    )
     quality = cache(
         lambda: quality_sections(
             rules.RULES,
@@ -60,10 +50,12 @@ def view_pages(store: DataStore, contact: str = "") -> dict[str, Callable[[], ht
         "/investment": lambda: investment_page(charts_for_view("investment")),
         "/compare": lambda: compare_page(charts_for_view("compare")),
         "/units": units_page,
-        "/data": lambda: data_page(len(store.observations), sources()),
-        "/methods": lambda: methods_page(counts(), quality()),
+        "/data": lambda: data_page(len(store.observations), catalogue.listed_sources(store)),
+        "/methods": lambda: methods_page(catalogue.store_method_counts(store), quality()),
         "/accessibility": lambda: accessibility_page(contact),
-        "/revisions": lambda: revisions_page(entries(), last_updated(store.revisions)),
+        "/revisions": lambda: revisions_page(
+            store_revision_entries(store), last_updated(store.revisions)
+        ),
     }
 
 

@@ -233,6 +233,22 @@ def source_rows(sources: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFra
     ).reset_index(drop=True)
 
 
+def listed_sources(store: DataStore) -> list[dict]:
+    """`source_rows` of the store as the data page lists them, once per data version (shared:
+    never change it)."""
+    return store.derived(
+        ("listed-sources",),
+        lambda: source_rows(store.sources, store.observations).to_dict("records"),
+    )
+
+
+def store_method_counts(store: DataStore) -> MethodCounts:
+    """`method_counts` of the store, once per data version."""
+    return store.derived(
+        ("method-counts",), lambda: method_counts(store.observations, store.sources, store.units)
+    )
+
+
 def _sort_key(column: pd.Series) -> pd.Series:
     return column.str.lower() if pd.api.types.is_string_dtype(column) else column
 

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dashboard import catalogue, grid_feed
 from dashboard.charts import compare, investment, official_trends, profile
 from dashboard.charts.headlines import published_totals_for
-from dashboard.charts.map_view import first_map_figure, map_data_for
+from dashboard.charts.map_view import first_map_figure, map_data_for, prepare_value_patches
 from dashboard.datastore import DataStore
+from dashboard.revisions import store_revision_entries
 from dashboard.selection import Selection
 
 
@@ -34,11 +35,19 @@ def _other_map_measures(store: DataStore) -> None:
     """Every other measure's frames, for a change of the measure or year filter."""
     if store.boundaries is not None:
         map_data_for(store).work_out_all()
+        prepare_value_patches(store)
 
 
 def _units(store: DataStore) -> None:
     for year in (None, *store.programme_years):  # /units for every year the filter offers
         catalogue.units_overview(store, year=year)
+
+
+def _pages(store: DataStore) -> None:
+    """What /data, /methods and /revisions quote from the data (sources, counts, the log)."""
+    catalogue.listed_sources(store)
+    catalogue.store_method_counts(store)
+    store_revision_entries(store)
 
 
 STEPS: tuple[Callable[[DataStore], object], ...] = (
@@ -47,6 +56,7 @@ STEPS: tuple[Callable[[DataStore], object], ...] = (
     official_trends.prepare,
     investment.prepare,
     _units,
+    _pages,
     _other_map_measures,
     profile.prepare,
     compare.prepare_comparisons,

@@ -10,12 +10,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from dashboard.formatting import format_figure
 from dashboard.schema import Problem
+
+if TYPE_CHECKING:  # the store imports this module
+    from dashboard.datastore import DataStore
 
 FILENAME = "revisions.csv"
 COLUMNS = ("date", "change", "reason")
@@ -129,6 +132,16 @@ def long_date(text: str) -> str:
 def _figure_text(value: str, unit_of_measure: str, qualifier: str, status: str) -> str:
     number = float(value) if value else None
     return format_figure(number, unit_of_measure, qualifier or "exact", status or "reported")
+
+
+def store_revision_entries(store: DataStore) -> list[RevisionEntry]:
+    """`revision_entries` of the store, once per data version (shared: never change it)."""
+    return store.derived(
+        ("revision-entries",),
+        lambda: revision_entries(
+            store.revisions, store.releases, store.changes, store.units, store.metrics
+        ),
+    )
 
 
 def revision_entries(

@@ -23,7 +23,7 @@ from dashboard.charts.official_trends import release_order
 from dashboard.datastore import DataStore
 from dashboard.figures.dot_compare import build_dot_compare
 from dashboard.figures.map_labels import label_text
-from dashboard.figures.theme import empty_figure
+from dashboard.figures.theme import empty_plot
 from dashboard.selection import Selection
 
 TABLE_COLUMNS = (
@@ -199,11 +199,15 @@ def _worked_out(
 
 def prepare_comparisons(store: DataStore) -> None:
     """Each unit against all the others over all years (what /compare?unit=... first shows),
-    and every programme year's rows, which any comparison in that year starts from."""
+    every programme year's rows, which any comparison in that year starts from, and then each
+    unit against all the others in each of those years (the year filter's choices)."""
     for unit_id in store.unit_ids:
         _comparison(store, unit_id, (), None)
     for year in store.programme_years:
         _rows_of_year(store, year)
+    for year in store.programme_years:
+        for unit_id in store.unit_ids:
+            _comparison(store, unit_id, (), year)
 
 
 def compare_table(store: DataStore, selection: Selection) -> pd.DataFrame:
@@ -304,7 +308,7 @@ def compare_chart(store: DataStore, selection: Selection) -> ChartResult:
             subtitle=subtitle_for("Figures for the same measure and period", "", ""),
             source_line=source_line_for(pd.DataFrame()),
             summary="No unit is chosen: pick one in the Units filter to compare it.",
-            plot=empty_figure(CHOOSE_MESSAGE),
+            plot=empty_plot(CHOOSE_MESSAGE),
             table=pd.DataFrame(columns=list(TABLE_COLUMNS)),
         )
     name = _unit_name(store, focus)

@@ -864,6 +864,37 @@ def value_updates(data: MapData, selection: Selection) -> dict[int, dict[str, li
     )
 
 
+def value_patch(
+    store: DataStore, selection: Selection
+) -> tuple[dict[int, dict[str, list[Any]]], dict[str, Any]]:
+    """(`value_updates`, `coloraxis_for`) of the selection's measure and year, from one spread
+    of its figures over the forces, worked out once per data version and (measure, year): a
+    change of the year or measure filter then answers with a lookup. Shared: never change it."""
+    data = map_data_for(store)
+    measure_id, year = data.key(selection)
+    return store.derived(
+        ("map-value-patch", measure_id, year),
+        lambda: _value_patch(data, Selection((), year, measure_id)),
+    )
+
+
+def _value_patch(
+    data: MapData, selection: Selection
+) -> tuple[dict[int, dict[str, list[Any]]], dict[str, Any]]:
+    measure_id = measure_for(selection)
+    frame = data.frame_for(selection)
+    options = scale_options(measure_id, data.money[measure_id])
+    scale = map_scale(frame, title=data.colorbar_titles[measure_id], **options)
+    return value_trace_updates(frame, **options), scale.coloraxis
+
+
+def prepare_value_patches(store: DataStore) -> None:
+    """`value_patch` of every measure and year the filters offer (preparing a release)."""
+    data = map_data_for(store)
+    for measure_id, year in data.unit_frames:
+        value_patch(store, Selection((), year, measure_id))
+
+
 def selected_updates(coverage: pd.DataFrame, units: Sequence[str]) -> dict[int, dict[str, Any]]:
     """Per trace index, the outline of the chosen units' forces, as `build_area_map` draws it."""
     chosen = set(units)

@@ -22,7 +22,7 @@ from dashboard.charts.base import (
     subtitle_for,
 )
 from dashboard.datastore import DataStore
-from dashboard.figures.theme import empty_figure
+from dashboard.figures.theme import empty_plot
 from dashboard.figures.unit_figures import AREA_MAP_KEY, build_figure_panels, build_unit_area_map
 from dashboard.geography import (
     BOUNDARY_PATH,
@@ -83,12 +83,15 @@ def area_map_for(store: DataStore, unit_id: str) -> tuple[dict, str]:
 
 
 def prepare(store: DataStore) -> None:
-    """Every unit's profile figures and details (all years) and locator map, kept with the
-    data version."""
+    """Every unit's profile figures and details (all years, then each year the year filter
+    offers) and locator map, kept with the data version."""
     for unit_id in store.units["unit_id"]:
         unit_figures_for(store, str(unit_id), (), None)
         profile_details(store, str(unit_id), None)
         area_map_for(store, str(unit_id))
+    for year in store.programme_years:
+        for unit_id in store.units["unit_id"]:
+            profile_details(store, str(unit_id), year)
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,7 @@ def _empty_result(chart: str, title: str, measure: str, summary: str) -> ChartRe
         subtitle=subtitle_for(measure, "no unit chosen", ""),
         source_line=source_line_for(pd.DataFrame()),
         summary=summary,
-        plot=empty_figure(NO_UNIT_MESSAGE),
+        plot=empty_plot(NO_UNIT_MESSAGE),
         table=pd.DataFrame(columns=list(TABLE_COLUMNS)),
     )
 
@@ -292,7 +295,7 @@ def _category_chart(
     period = period_words(selection)
     if figures.empty:
         when = f" in {period}" if selection.year else ""
-        figure = empty_figure(f"No {heading.lower()} figures for this unit{when}")
+        figure = empty_plot(f"No {heading.lower()} figures for this unit{when}")
         # The page shows this one line instead of an empty plot (callbacks/profile.py).
         summary = f"No {heading.lower()} figures for this unit{when}; see the sources below."
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -26,7 +28,7 @@ def build_before_after(
     before_name: str = "Before (earlier period)",
     after_name: str = "After (later period)",
     empty_message: str = "No before-and-after figures for this selection",
-) -> go.Figure:
+) -> go.Figure | dict[str, Any]:
     """One row per figure with both values: an open circle before, a filled circle after.
 
     The connecting bar belongs to one figure of one measure (the source's own 'from X to Y'),

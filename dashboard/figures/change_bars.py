@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -34,7 +36,7 @@ def build_change_bars(
     fall_name: str = "Fall",
     rise_name: str = "Rise",
     empty_message: str = "No reported changes for this selection",
-) -> go.Figure:
+) -> go.Figure | dict[str, Any]:
     """One bar per row, in the frame's order from the top; colour says fall or rise.
 
     Rows flagged in `faded_column` (e.g. outside the chosen year) are drawn pale, not hidden,

@@ -6,9 +6,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.figures.theme import PALETTE, TEXT, TEXT_HALO, base_layout, empty_figure
+from dashboard.figures.theme import PALETTE, TEXT, TEXT_HALO, base_layout, empty_plot
 
 REQUIRED_COLUMNS = (
     "group_key",
@@ -124,13 +123,12 @@ def axis_names(number: int) -> tuple[str, str]:
     return f"x{suffix}", f"y{suffix}"
 
 
-def figure_of(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
-    """The figure of traces and a layout built as plain dicts, wrapped once.
-
-    Without plotly's validation, which gave the same JSON (tests/unit/test_figure_dicts.py
-    compares the two on every unit) in a fraction of the time.
-    """
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+def figure_of(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """The figure of traces and a layout built as plain dicts, left a dict: the page sends it
+    as it is and exports wrap it (`ChartResult.figure`). Neither plotly's validation nor even
+    an unvalidated go.Figure (it copies the layout and template in and out) is needed for the
+    same JSON (tests/unit/test_figure_dicts.py compares the two on every unit)."""
+    return {"data": data, "layout": layout}
 
 
 def _panel_title(label: str, rows: list[str], texts: list[str]) -> str:
@@ -170,7 +168,7 @@ def _row_order(rows: list[str], values: list[float]) -> list[str]:
     return [names[index] for index in ranked]
 
 
-def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") -> go.Figure:
+def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") -> dict[str, Any]:
     """One panel per `group_key` (a measure over one period), one row per unit, one dot per figure.
 
     The focus unit's dots are larger diamonds in the second palette colour, the others circles in
@@ -185,7 +183,7 @@ def build_dot_compare(frame: pd.DataFrame, *, focus_name: str = "Focus unit") ->
         raise ValueError(f"dot compare frame lacks columns: {', '.join(missing)}")
     rows = frame.loc[frame["value"].notna()]
     if rows.empty:
-        return empty_figure("No figures to compare for this selection")
+        return empty_plot("No figures to compare for this selection")
     is_line = (rows["is_drawn"] & rows["row_label"].str.startswith("National")).tolist()
     columns = {
         name: rows[name].tolist()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,7 +28,7 @@ def build_funding_bars(
     colours: Mapping[str, str] | None = None,
     axis_title: str = "£",
     empty_message: str = "No annual funding figures for this selection",
-) -> go.Figure:
+) -> go.Figure | dict[str, Any]:
     """Horizontal bars grouped under a heading row per unit, in the frame's order from the top.
 
     Each (group, row) pair must be unique, so bars never overlap; colour says which funding

@@ -6,7 +6,6 @@ import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.theme import PALETTE, TEXT, base_layout, empty_layout
 
@@ -152,8 +151,9 @@ def themed_layout(**layout: object) -> dict:
 EMPTY_HEIGHT = 220
 
 
-def compact_empty(message: str) -> go.Figure:
-    """The house 'nothing to draw' figure, wrapped for a phone and only as tall as it needs."""
+def compact_empty(message: str) -> dict:
+    """The house 'nothing to draw' figure, wrapped for a phone and only as tall as it needs
+    (a plain dict, as `empty_plot` is and for the same reason)."""
     layout = empty_layout("<br>".join(textwrap.wrap(message, 34)) or message)
     layout.update(height=EMPTY_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return go.Figure({"data": [], "layout": layout}, _validate=False)
+    return {"data": [], "layout": layout}

@@ -77,14 +77,21 @@ def empty_layout(message: str = "No data for this selection") -> dict:
     return layout
 
 
-def empty_figure(message: str = "No data for this selection") -> go.Figure:
-    """A figure that says plainly there is nothing to draw, instead of an empty grid.
+def empty_plot(message: str = "No data for this selection") -> dict:
+    """A figure that says plainly there is nothing to draw, instead of an empty grid, as the
+    plain dict a chart's builder hands on (`ChartResult.plot`).
 
-    Built as a dict and wrapped without plotly's validation (the same JSON, checked in
-    tests/unit/test_figure_dicts.py): every chart answers with it when a selection has nothing
-    to draw, and adding and updating through plotly's objects cost more than a whole chart.
+    Why a dict: every chart answers with it when a selection has nothing to draw, and even a
+    go.Figure made without validation copies its layout and template on the way in and out,
+    which cost more than the rest of such an answer (the JSON is checked against plotly's
+    objects in tests/unit/test_figure_dicts.py).
     """
-    return go.Figure({"data": [], "layout": empty_layout(message)}, _validate=False)
+    return {"data": [], "layout": empty_layout(message)}
+
+
+def empty_figure(message: str = "No data for this selection") -> go.Figure:
+    """`empty_plot` as a go.Figure, for callers that go on to change it through plotly."""
+    return go.Figure(empty_plot(message), _validate=False)
 
 
 def _wrapped(text: str, size: float, width: float) -> tuple[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -53,7 +54,7 @@ def build_trend_panels(
     axis_titles: Mapping[str, str] | None = None,
     highlight: tuple[pd.Timestamp, pd.Timestamp, str] | None = None,
     empty_message: str = "No dated figures for this selection",
-) -> go.Figure:
+) -> go.Figure | dict[str, Any]:
     """Panels in the frame's order, each with its own y axis; lines never cross series.
 
     Points of one series in one panel are joined in time order; a series with a single point

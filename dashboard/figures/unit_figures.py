@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -13,7 +15,7 @@ from dashboard.figures.area_map import (
     build_area_map,
 )
 from dashboard.figures.dot_compare import axis_names, figure_of, stacked_layout
-from dashboard.figures.theme import NEUTRAL, PALETTE, TEXT, empty_figure
+from dashboard.figures.theme import NEUTRAL, PALETTE, TEXT, empty_plot
 
 REQUIRED_COLUMNS = ("panel", "label", "value", "baseline_value", "display_text", "hover_text")
 DOT_COLOUR = PALETTE[0]
@@ -37,7 +39,7 @@ def _unique_labels(labels: pd.Series) -> list[str]:
     return result
 
 
-def build_figure_panels(frame: pd.DataFrame) -> go.Figure:
+def build_figure_panels(frame: pd.DataFrame) -> dict[str, Any]:
     """A dot per figure, one panel per `panel` value (one unit of measure), in the given order.
 
     Where `baseline_value` is given (a 'from X to Y' figure), a hollow grey dot marks X and a line
@@ -51,7 +53,7 @@ def build_figure_panels(frame: pd.DataFrame) -> go.Figure:
         raise ValueError(f"figure panel frame lacks columns: {', '.join(missing)}")
     rows = frame.loc[frame["value"].notna()]
     if rows.empty:
-        return empty_figure("No figures with a number to draw for this selection")
+        return empty_plot("No figures with a number to draw for this selection")
     labels = _unique_labels(rows["label"])
     values = rows["value"].astype(float).tolist()
     baselines = rows["baseline_value"].astype(float).tolist()

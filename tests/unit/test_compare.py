@@ -223,7 +223,7 @@ def _dot_frame() -> pd.DataFrame:
 def test_dot_compare_labels_each_row_once_and_leaves_input_unchanged() -> None:
     frame = _dot_frame()
     before = frame.copy()
-    figure = build_dot_compare(frame, focus_name="A unit")
+    figure = go.Figure(build_dot_compare(frame, focus_name="A unit"))
     pd.testing.assert_frame_equal(frame, before)
     focus = next(t for t in figure.data if t.name == "A unit")
     assert sorted(focus.text) == ["", "1; 2"]
@@ -233,7 +233,7 @@ def test_dot_compare_labels_each_row_once_and_leaves_input_unchanged() -> None:
 
 
 def test_dot_compare_with_nothing_to_draw_says_so() -> None:
-    figure = build_dot_compare(_dot_frame().iloc[0:0])
+    figure = go.Figure(build_dot_compare(_dot_frame().iloc[0:0]))
     assert "No figures to compare" in figure.layout.annotations[0].text
     with pytest.raises(ValueError, match="hover_text"):
         build_dot_compare(_dot_frame().drop(columns="hover_text"))

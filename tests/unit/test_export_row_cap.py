@@ -83,7 +83,7 @@ def test_the_chosen_unit_stays_when_only_the_top_rows_fit():
             "hover_text": [f"Unit {i}" for i in range(count)],
         }
     )
-    figure, _ = top_rows(build_dot_compare(frame, focus_name="Unit 2"), 4)
+    figure, _ = top_rows(go.Figure(build_dot_compare(frame, focus_name="Unit 2")), 4)
     shown = list(figure.layout.yaxis.categoryarray)
     assert "Unit 2" in shown and "Unit 29" in shown and len(shown) == 4
 

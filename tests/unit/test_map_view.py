@@ -24,6 +24,7 @@ from dashboard.charts.map_view import (
     prepare_map_data,
     profile_targets,
     unit_values,
+    value_patch,
     web_map_figure,
 )
 from dashboard.datastore import DataStore
@@ -261,6 +262,25 @@ def test_a_measure_change_patches_values_and_sends_no_geometry(data) -> None:
     full = len(data.frame_for(Selection()).to_json())
     assert len(body) < full, "a patch is smaller than the frame it replaces"
     assert len(body) < 12_000
+
+
+def test_the_patch_kept_with_the_data_version_is_the_one_worked_out_anew(store) -> None:
+    """A year or measure change answers with the values and colour axis kept per data version
+    (`value_patch`): for every measure and year the filters offer (and a year with no
+    figures), the patch sent is the one worked out from the figures at the time."""
+    data = map_data_for(store)
+    keys = list(data.unit_frames)
+    assert len(keys) > 10
+    _figure, drawn = map_figure_update(data, Selection(), None)
+    for measure_id, year in [*keys, (FUNDING, "1850-51")]:
+        selection = Selection(("wales",), year, measure_id)
+        kept, _ = map_figure_update(
+            data, selection, drawn, values=lambda s=selection: value_patch(store, s)
+        )
+        anew, _ = map_figure_update(data, selection, drawn)
+        assert _operations(kept) == _operations(anew), (measure_id, year)
+    # Kept: a second ask is the same objects, not a new working out.
+    assert value_patch(store, Selection()) is value_patch(store, Selection())
 
 
 def test_a_unit_change_patches_only_the_outlines(data) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
@@ -139,7 +140,7 @@ def test_figure_panels_keep_units_of_measure_apart_and_inputs_unchanged() -> Non
         }
     )
     before = frame.copy()
-    figure = build_figure_panels(frame)
+    figure = go.Figure(build_figure_panels(frame))
     pd.testing.assert_frame_equal(frame, before)
     titles = [a.text for a in figure.layout.annotations]
     assert titles == ["<b>Money (£)</b>", "<b>People</b>"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import transforms
@@ -291,7 +292,7 @@ def test_funding_bars_group_rows_under_a_heading_per_unit():
 
 
 def test_trend_panels_say_so_when_empty_and_give_series_distinct_looks():
-    empty = build_trend_panels(pd.DataFrame(columns=["panel", "x", "value"]))
+    empty = go.Figure(build_trend_panels(pd.DataFrame(columns=["panel", "x", "value"])))
     assert (
         empty.layout.annotations[0].text.replace("<br>", " ")
         == "No dated figures for this selection"
