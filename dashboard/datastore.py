@@ -173,7 +173,7 @@ class DataStore:
             digest.update(frame.to_csv(index=False).encode("utf-8"))
         return digest.hexdigest()[:12]
 
-    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def derived(self, key: Hashable, compute: Callable[[], T], *, keep: bool = True) -> T:
         """A value worked out from this data the first time it is asked for, then kept with it.
 
         Why here: a DataStore is one data version (the store makes a new one for every
@@ -181,9 +181,15 @@ class DataStore:
         frame (the investment charts, the map, the headlines) share one computation instead of
         each repeating it on a release's first answers. Two threads asking at once may both
         compute; the values are equal, and either is kept.
+
+        `keep=False` works it out without keeping it (unless it was kept before): for keys a
+        visitor can vary without bound, such as any set of units, which would otherwise let
+        requests grow the worker's memory at will.
         """
         memo = self.__dict__.setdefault("_derived", {})
         if key not in memo:
+            if not keep:
+                return compute()
             memo[key] = compute()
         return memo[key]
 

@@ -183,7 +183,9 @@ def _comparison(
     years is worked out while the worker is idle (`prepare_comparisons`). Copies, as callers
     may change them."""
     drawn, unmatched = store.derived(
-        ("comparison", focus, peers, year), lambda: _worked_out(store, focus, peers, year)
+        ("comparison", focus, peers, year),
+        lambda: _worked_out(store, focus, peers, year),
+        keep=not peers,  # any set of peers would let visitors grow the memory at will
     )
     return drawn.copy(), unmatched.copy()
 

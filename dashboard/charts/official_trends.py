@@ -9,6 +9,8 @@ drawn only for periods no official table covers, as separate marks naming their 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -235,6 +237,10 @@ def prepare(store: DataStore) -> None:
             official_points(store, Selection(), metric, national_name=name)
         not_drawn_notes(store, Selection(), metric)
         _gap_words_for(store, (), metric)
+    for chart in CHART_SETTINGS:  # what the trends page first shows: every unit, then each
+        _chart_parts(store, (), chart)
+        for unit_id in store.unit_ids:
+            _chart_parts(store, (unit_id,), chart)
 
 
 def _points_of(
@@ -477,33 +483,81 @@ def _empty_panels(store: DataStore, selection: Selection, areas: pd.DataFrame, m
     }  # fmt: skip
 
 
-def _chart(
+@dataclass(frozen=True)
+class _ChartParts:
+    """What an official trend chart shows that the year filter does not change: its points,
+    panels, table, words and notes. Kept per data version, chart and chosen units, so that a
+    change of year (which only shades a period) builds the figure alone. Shared: never
+    change it."""
+
+    areas: pd.DataFrame
+    national: pd.DataFrame
+    news: pd.DataFrame
+    panels: list[str]
+    starts: dict[str, pd.Timestamp | None]
+    empty_panels: dict[str, str]
+    table: pd.DataFrame
+    summary: str
+    source_line: str
+    caveats: tuple[str, ...]
+
+
+def _chart_parts(store: DataStore, units: tuple[str, ...], chart: str) -> _ChartParts:
+    """`_ChartParts` of every unit or of one unit are kept (21 per chart); those of any other
+    set of units are worked out per answer, so that no visitor can grow the memory."""
+    return store.derived(
+        ("official-chart-parts", chart, units),
+        lambda: _parts_of(store, Selection(units), **CHART_SETTINGS[chart]),
+        keep=len(units) <= 1,
+    )
+
+
+def _parts_of(
     store: DataStore,
     selection: Selection,
     *,
     metric: str,
-    chart: str,
-    title: str,
-    measure: str,
-    y_title: str,
     national_name: str,
     noun: str,
     notes: tuple[str, ...],
-    national_in_panels: bool,
-) -> ChartResult:
+    **_unused: object,
+) -> _ChartParts:
     areas, national, news = official_points(store, selection, metric, national_name=national_name)
-    panels = area_panels(store, selection)
     table = _table(areas, national, news)
+    return _ChartParts(
+        areas=areas,
+        national=national,
+        news=news,
+        panels=area_panels(store, selection),
+        starts=unit_starts(store),
+        empty_panels=_empty_panels(store, selection, areas, metric),
+        table=table,
+        summary=_summary(store, selection, areas, national, metric, national_name, noun),
+        source_line=short_source_line(table),
+        caveats=(
+            *notes,
+            *(NEWS_NOTE if not news.empty else ()),
+            *not_drawn_notes(store, selection, metric),
+        ),
+    )
+
+
+def _chart(store: DataStore, selection: Selection, chart: str) -> ChartResult:
+    settings = CHART_SETTINGS[chart]
+    national_name = str(settings["national_name"])
+    national_in_panels = bool(settings["national_in_panels"])
+    parts = _chart_parts(store, tuple(selection.units), chart)
+    panels = parts.panels
     figure = build_area_trend(
-        areas,
-        national,
-        news,
+        parts.areas,
+        parts.national,
+        parts.news,
         panels=panels,
         national_name=national_name,
-        starts=unit_starts(store),
-        y_title=y_title,
+        starts=parts.starts,
+        y_title=str(settings["y_title"]),
         national_in_panels=national_in_panels,
-        empty_panels=_empty_panels(store, selection, areas, metric),
+        empty_panels=parts.empty_panels,
         highlight=_highlight(selection),
     )
     shared = "" if len(panels) == 1 else "; areas share both axes; pick one area for every edition"
@@ -513,89 +567,82 @@ def _chart(
         shared = f"; areas share one scale, {national_name} has its own (compare areas on the rate)"
     return ChartResult(
         chart=chart,
-        title=title,
+        title=str(settings["title"]),
         subtitle=subtitle_for(
-            measure,
+            str(settings["measure"]),
             (panels[0] if len(panels) == 1 else f"{len(panels)} unit areas")
             + f" and {national_name}",
             "dashed line: the unit's start"
             + (f"; {selection.year.replace('-', '/')} shaded" if selection.year else "")
             + shared,
         ),
-        source_line=short_source_line(table),
-        summary=_summary(store, selection, areas, national, metric, national_name, noun),
+        source_line=parts.source_line,
+        summary=parts.summary,
         plot=figure,
-        table=table,
-        caveats=(
-            *notes,
-            *(NEWS_NOTE if not news.empty else ()),
-            *not_drawn_notes(store, selection, metric),
-        ),
+        table=parts.table.copy(),  # callers may add to their table
+        caveats=parts.caveats,
     )
+
+
+# Each official trend chart: its series, words and layout, by chart name.
+CHART_SETTINGS: dict[str, dict[str, Any]] = {
+    "knife-offences-series": {
+        "metric": KNIFE_COUNT,
+        "title": "How many knife offences did the police record?",
+        "measure": "Knife or sharp instrument offences in 12 months (ONS)",
+        "y_title": "Offences in 12 months",
+        "national_name": "England and Wales",
+        "noun": "count of knife offences",
+        "notes": KNIFE_NOTES,
+        "national_in_panels": False,
+    },
+    "knife-rate-series": {
+        "metric": KNIFE_RATE,
+        "title": "Knife offences per 100,000 residents: the unit area against England and Wales",
+        "measure": "Offences per 100,000 residents (ONS counts, ONS mid-year populations)",
+        "y_title": "Offences per 100,000 residents",
+        "national_name": "England and Wales",
+        "noun": "knife offence rate",
+        "notes": RATE_NOTES + KNIFE_NOTES,
+        "national_in_panels": True,
+    },
+    "school-exclusions": {
+        "metric": PERMANENT,
+        "title": "Permanent exclusions as a share of pupils, against England",
+        "measure": "Permanent exclusions, % of pupils (DfE)",
+        "y_title": "% of pupils",
+        "national_name": "England",
+        "noun": "permanent exclusion rate",
+        "notes": EXCLUSION_NOTES,
+        "national_in_panels": True,
+    },
+    "suspension-rates": {
+        "metric": SUSPENSION,
+        "title": "Suspensions as a share of pupils, against England",
+        "measure": "Suspensions, % of pupils (DfE)",
+        "y_title": "% of pupils",
+        "national_name": "England",
+        "noun": "suspension rate",
+        "notes": EXCLUSION_NOTES,
+        "national_in_panels": True,
+    },
+}
 
 
 def knife_count_chart(store: DataStore, selection: Selection) -> ChartResult:
-    return _chart(
-        store,
-        selection,
-        metric=KNIFE_COUNT,
-        chart="knife-offences-series",
-        title="How many knife offences did the police record?",
-        measure="Knife or sharp instrument offences in 12 months (ONS)",
-        y_title="Offences in 12 months",
-        national_name="England and Wales",
-        noun="count of knife offences",
-        notes=KNIFE_NOTES,
-        national_in_panels=False,
-    )
+    return _chart(store, selection, "knife-offences-series")
 
 
 def knife_rate_chart(store: DataStore, selection: Selection) -> ChartResult:
-    return _chart(
-        store,
-        selection,
-        metric=KNIFE_RATE,
-        chart="knife-rate-series",
-        title="Knife offences per 100,000 residents: the unit area against England and Wales",
-        measure="Offences per 100,000 residents (ONS counts, ONS mid-year populations)",
-        y_title="Offences per 100,000 residents",
-        national_name="England and Wales",
-        noun="knife offence rate",
-        notes=RATE_NOTES + KNIFE_NOTES,
-        national_in_panels=True,
-    )
+    return _chart(store, selection, "knife-rate-series")
 
 
 def permanent_exclusion_chart(store: DataStore, selection: Selection) -> ChartResult:
-    return _chart(
-        store,
-        selection,
-        metric=PERMANENT,
-        chart="school-exclusions",
-        title="Permanent exclusions as a share of pupils, against England",
-        measure="Permanent exclusions, % of pupils (DfE)",
-        y_title="% of pupils",
-        national_name="England",
-        noun="permanent exclusion rate",
-        notes=EXCLUSION_NOTES,
-        national_in_panels=True,
-    )
+    return _chart(store, selection, "school-exclusions")
 
 
 def suspension_chart(store: DataStore, selection: Selection) -> ChartResult:
-    return _chart(
-        store,
-        selection,
-        metric=SUSPENSION,
-        chart="suspension-rates",
-        title="Suspensions as a share of pupils, against England",
-        measure="Suspensions, % of pupils (DfE)",
-        y_title="% of pupils",
-        national_name="England",
-        noun="suspension rate",
-        notes=EXCLUSION_NOTES,
-        national_in_panels=True,
-    )
+    return _chart(store, selection, "suspension-rates")
 
 
 def _notes_for(metric: str, notes: tuple[str, ...]):

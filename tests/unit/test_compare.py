@@ -8,7 +8,12 @@ import pytest
 
 from dashboard import transforms
 from dashboard.charts import build_chart
-from dashboard.charts.compare import compare_table, focus_and_peers, unmatched_figures
+from dashboard.charts.compare import (
+    compare_chart,
+    compare_table,
+    focus_and_peers,
+    unmatched_figures,
+)
 from dashboard.datastore import DataStore, load_store
 from dashboard.figures.dot_compare import build_dot_compare
 from dashboard.selection import Selection
@@ -252,3 +257,17 @@ def test_rows_are_named_by_place_so_the_dots_keep_their_width(real_store: DataSt
     hovers = " ".join(str(h) for trace in result.figure.data for h in (trace.hovertext or ()))
     assert "Mayor of London's Violence Reduction Unit" in hovers
     assert "Mayor of London's Violence Reduction Unit" in set(result.table["unit_name"])
+
+
+def test_a_comparison_with_chosen_peers_is_not_kept_with_the_data() -> None:
+    """A unit against all the others is kept per data version (and prepared); against a set
+    of peers a visitor chose it is worked out per answer, so no one can grow the memory."""
+    from dashboard.config import PROJECT_ROOT
+
+    store = load_store(PROJECT_ROOT / "data")
+    kept = store.__dict__.setdefault("_derived", {})
+    alone = compare_chart(store, Selection(("kent",), "2021-22"))
+    assert ("comparison", "kent", (), "2021-22") in kept
+    peers = compare_chart(store, Selection(("kent", "essex", "sussex"), "2021-22"))
+    assert not [key for key in kept if key[0] == "comparison" and key[2]]
+    assert len(peers.table) < len(alone.table)

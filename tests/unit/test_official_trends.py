@@ -196,3 +196,29 @@ def test_the_subtitle_says_how_the_small_multiples_share_their_scale(real_store,
     else:  # the areas share one range; the national panel alone has its own
         assert "areas share one scale, England and Wales has its own" in result.subtitle
         assert "each area on its own scale" not in result.subtitle
+
+
+def test_a_change_of_year_reuses_the_units_parts_and_any_set_of_units_is_not_kept() -> None:
+    """After a release the year-independent parts of a trend chart (points, table, words) are
+    kept per chart and unit, so a change of year builds the figure alone; but a visitor may
+    ask for any of a million sets of units, and those must not grow the worker's memory."""
+    from dashboard.datastore import load_store
+
+    store = load_store(PROJECT_ROOT / "data")  # its own, so that nothing is kept before
+    kept = store.__dict__.setdefault("_derived", {})
+    chart = "knife-rate-series"
+    every = _build(store, chart, year="2021-22")
+    assert ("official-chart-parts", chart, ()) in kept
+    again = _build(store, chart, year="2023-24")
+    assert again.table is not every.table  # each answer has its own table to change
+    assert again.table.equals(every.table) and again.summary == every.summary
+    assert again.figure_json() != every.figure_json()  # the shaded year moved
+    _build(store, chart, "wales", year="2021-22")
+    assert ("official-chart-parts", chart, ("wales",)) in kept
+    before = len(kept)
+    for units in (("kent", "essex"), ("essex", "kent"), ("kent", "essex", "wales")):
+        result = _build(store, chart, *units)
+        assert list(result.table["unit_id"].dropna().unique()) != []
+    assert not [key for key in kept if key[0] == "official-chart-parts" and len(key[2]) > 1]
+    assert len([key for key in kept if key[0] == "official-chart-parts"]) == 2
+    assert len(kept) == before  # the sets of units kept nothing new
