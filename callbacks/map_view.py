@@ -10,18 +10,19 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs
-from dashboard.charts.headlines import headline_figures, published_totals_for
+from dashboard.charts.headlines import headlines_for, published_totals_for
 from dashboard.charts.map_view import (
     MapData,
     coloraxis_for,
     first_map_figure,
     map_data_for,
     map_table,
+    map_texts_for,
     measure_for,
     profile_targets,
     selected_updates,
     unit_for_location,
-    unit_rows,
+    unit_rows_for,
     value_patch,
     value_updates,
     web_map_figure,
@@ -142,19 +143,17 @@ def register(app: Dash, store: DataStore) -> None:
     )
     def describe_map(unit_values, year_value, measure_value):
         selection = selection_from(unit_values, year_value, measure_value)
-        data, published = current()
-        texts = data.texts_for(selection)
-        headlines = [
-            (h.label, h.value_text, h.detail) for h in headline_figures(data, selection, published)
-        ]
+        snapshot = snapshot_of(store)
+        texts = map_texts_for(snapshot, selection)
+        headlines = [(h.label, h.value_text, h.detail) for h in headlines_for(snapshot, selection)]
         return (
             texts.title,
             texts.subtitle,
             texts.summary,
             with_change_date(texts.source_line, changed_on(store, selection.units)),
             headline_list(headlines),
-            profile_links(profile_targets(data, selection)),
-            unit_list(unit_rows(data, selection)),
+            profile_links(profile_targets(map_data_for(snapshot), selection)),
+            unit_list(unit_rows_for(snapshot, selection)),
         )
 
     @app.callback(

@@ -16,9 +16,16 @@ from collections.abc import Callable
 
 from dashboard import catalogue, grid_feed
 from dashboard.charts import compare, investment, official_trends, profile
-from dashboard.charts.headlines import published_totals_for
-from dashboard.charts.map_view import first_map_figure, map_data_for, prepare_value_patches
+from dashboard.charts.headlines import headlines_for, published_totals_for
+from dashboard.charts.map_view import (
+    first_map_figure,
+    map_data_for,
+    map_texts_for,
+    prepare_value_patches,
+    unit_rows_for,
+)
 from dashboard.datastore import DataStore
+from dashboard.measures import MEASURE_IDS
 from dashboard.revisions import store_revision_entries
 from dashboard.selection import Selection
 
@@ -32,10 +39,19 @@ def _first_map(store: DataStore) -> None:
 
 
 def _other_map_measures(store: DataStore) -> None:
-    """Every other measure's frames, for a change of the measure or year filter."""
-    if store.boundaries is not None:
-        map_data_for(store).work_out_all()
-        prepare_value_patches(store)
+    """Every other measure's frames, value patches and words, for a change of the measure or
+    year filter (the words with and without a chosen year, for every unit)."""
+    if store.boundaries is None:
+        return
+    data = map_data_for(store)
+    data.work_out_all()
+    prepare_value_patches(store)
+    for measure_id in MEASURE_IDS:
+        for year in (None, *data.years):
+            selection = Selection((), year, measure_id)
+            map_texts_for(store, selection)
+            unit_rows_for(store, selection)
+            headlines_for(store, selection)
 
 
 def _units(store: DataStore) -> None:

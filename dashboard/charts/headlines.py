@@ -18,6 +18,7 @@ from dashboard.charts.map_view import (
     PEOPLE_REACHED,
     MapData,
     financial_year_words,
+    map_data_for,
 )
 from dashboard.datastore import DataStore
 from dashboard.geography import FORCE_COUNT
@@ -168,6 +169,19 @@ def headline_figures(
         _units_headline(data, counted, later, year),
         _funding_headline(data, selection, counted, year, published or {}),
         _reach_headline(data, counted, year),
+    )
+
+
+def headlines_for(store: DataStore, selection: Selection) -> tuple[Headline, ...]:
+    """`headline_figures` of the store, kept per data version, year, whether a year was chosen
+    and chosen unit (every unit's are prepared with the release); those of any larger set of
+    units are worked out per answer, so that no visitor can grow the memory."""
+    data = map_data_for(store)
+    key = ("map-headlines", headline_year(data, selection), bool(selection.year), selection.units)
+    return store.derived(
+        key,
+        lambda: headline_figures(data, selection, published_totals_for(store)),
+        keep=len(selection.units) <= 1,
     )
 
 

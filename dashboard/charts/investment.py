@@ -165,14 +165,28 @@ def _with_words(pairs: pd.DataFrame, store: DataStore, reach_type: str) -> pd.Da
 
 
 def gaps_table(store: DataStore, selection: Selection) -> pd.DataFrame:
-    """Chosen units with no comparable pair, and why (shown in a list under the charts)."""
+    """Chosen units with no comparable pair, and why (shown in a list under the charts).
+
+    Every unit's gaps are worked out once per data version, reach type and year, and the
+    chosen units' picked (a unit's row depends on its own figures alone; the order is the
+    store's order of units either way). A copy: callers may change it."""
     reach_type = reach_type_for(selection)
+    every = store.derived(
+        ("funding-reach-gaps", reach_type, selection.year),
+        lambda: _gaps_of(store, reach_type, selection.year),
+    )
+    if not selection.units:
+        return every.copy()
+    return every[every["unit_id"].isin(selection.units)].reset_index(drop=True)
+
+
+def _gaps_of(store: DataStore, reach_type: str, year: str | None) -> pd.DataFrame:
     per_unit = _chosen_rows(
         store,
-        selection,
-        ("funding_per_person_reached", reach_type, selection.year),
+        Selection((), year),
+        ("funding_per_person_reached", reach_type, year),
         lambda: transforms.funding_per_person_reached(
-            store.observations, store.units, reach_type=reach_type, year=selection.year
+            store.observations, store.units, reach_type=reach_type, year=year
         ),
     )
     gaps = per_unit[per_unit["value"].isna()].copy()
@@ -182,7 +196,8 @@ def gaps_table(store: DataStore, selection: Selection) -> pd.DataFrame:
         "; ".join(dict.fromkeys(str(c) for c in (f, r) if pd.notna(c)))
         for f, r in zip(gaps["funding_citation"], gaps["reach_citation"], strict=True)
     ]
-    return gaps[["unit_id", "unit_name", "value_text", "qualifier", "reason", "citation"]]
+    columns = ["unit_id", "unit_name", "value_text", "qualifier", "reason", "citation"]
+    return gaps[columns].reset_index(drop=True)
 
 
 def prepare(store: DataStore) -> None:
@@ -290,7 +305,8 @@ def funding_per_person_chart(store: DataStore, selection: Selection) -> ChartRes
         empty_message="No unit has funding and reach for the same period in this selection",
     )
     table = pd.concat(
-        [drawn, gaps.assign(value_text=[f"{MISSING_TEXT}: {r}" for r in gaps["reason"]])]
+        [drawn, gaps.assign(value_text=[f"{MISSING_TEXT}: {r}" for r in gaps["reason"]])],
+        ignore_index=True,
     )
     return ChartResult(
         chart="funding-per-person",

@@ -21,6 +21,7 @@ How it is put together, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -583,6 +584,36 @@ def map_texts(
     lowest are named only among figures of that one year (or, for changes, each with its own
     period).
     """
+    texts = _texts_of_year(units, selection, store_units, forces, year=year)
+    return dataclasses.replace(texts, summary=texts.summary + selected_words(units, selection))
+
+
+def selected_words(units: pd.DataFrame, selection: Selection) -> str:
+    """' Selected: Kent: £1.2m (2021/22)...': the chosen units' figures, said after the
+    summary of every unit (empty when none is chosen)."""
+    chosen = [u for u in selection.units if u in set(units["unit_id"])]
+    if not chosen:
+        return ""
+    picked = units.set_index("unit_id").loc[chosen]
+    described = [
+        f"{row.unit_name}: {row.value_text}"
+        + (f" ({row.period})" if pd.notna(row.period) else f" ({row.reason})")
+        for row in picked.itertuples()
+    ]
+    words = " Selected: " + "; ".join(described[:3])
+    return words + (f" and {len(described) - 3} more." if len(described) > 3 else ".")
+
+
+def _texts_of_year(
+    units: pd.DataFrame,
+    selection: Selection,
+    store_units: pd.DataFrame,
+    forces: int,
+    *,
+    year: str | None,
+) -> MapTexts:
+    """`map_texts` before the chosen units are named: it reads the selection's measure and
+    whether a year was chosen, nothing else."""
     measure_id = measure_for(selection)
     label = measure(measure_id).label
     existing = rules.units_in_year(store_units, year)
@@ -616,16 +647,6 @@ def map_texts(
         )
         if not year and len(drawn) > 1:
             summary += " Their periods differ, so compare them with care."
-    chosen = [u for u in selection.units if u in set(units["unit_id"])]
-    if chosen:
-        picked = units.set_index("unit_id").loc[chosen]
-        described = [
-            f"{row.unit_name}: {row.value_text}"
-            + (f" ({row.period})" if pd.notna(row.period) else f" ({row.reason})")
-            for row in picked.itertuples()
-        ]
-        summary += " Selected: " + "; ".join(described[:3])
-        summary += f" and {len(described) - 3} more." if len(described) > 3 else "."
     sources = sorted(set(drawn["source_short"].dropna().str.split("; ").explode()))
     source_line = (
         "Source: " + "; ".join(sources) + ". Page or web address of each figure in the table."
@@ -914,6 +935,29 @@ def labels_for(store: DataStore, coverage: pd.DataFrame) -> tuple[AreaLabel, ...
     areas = dict(zip(store.units["unit_id"], store.units["area_name"], strict=True))
     key = ("map-labels", tuple(coverage["unit_id"].astype(str)), tuple(coverage["pfa_code"]))
     return store.derived(key, lambda: area_labels(boundaries, coverage, areas))
+
+
+def map_texts_for(store: DataStore, selection: Selection) -> MapTexts:
+    """`MapData.texts_for` with what every unit's figures say kept per data version, measure,
+    year and whether a year was chosen (prepared with the release); only the chosen units'
+    sentence is added per answer."""
+    data = map_data_for(store)
+    measure_id, year = data.key(selection)
+    units = data.unit_frames[(measure_id, year)]
+    texts = store.derived(
+        ("map-texts", measure_id, year, bool(selection.year)),
+        lambda: _texts_of_year(units, selection, data.units, len(data.forces), year=year),
+    )
+    return dataclasses.replace(texts, summary=texts.summary + selected_words(units, selection))
+
+
+def unit_rows_for(store: DataStore, selection: Selection) -> list[tuple[str, str, str]]:
+    """`unit_rows`, kept per data version, measure and year (they depend on nothing else).
+    Shared: never change it."""
+    data = map_data_for(store)
+    return store.derived(
+        ("map-unit-rows", *data.key(selection)), lambda: unit_rows(data, selection)
+    )
 
 
 def unit_rows(data: MapData, selection: Selection) -> list[tuple[str, str, str]]:

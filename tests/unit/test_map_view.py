@@ -14,15 +14,18 @@ from plotly.utils import PlotlyJSONEncoder
 
 from callbacks.map_view import map_figure_update, units_after_click
 from dashboard.charts import CHARTS, build_chart
-from dashboard.charts.headlines import headline_figures
+from dashboard.charts.headlines import headline_figures, headlines_for, published_totals_for
 from dashboard.charts.map_view import (
     MAP_CHART,
     first_map_figure,
     map_data_for,
+    map_texts_for,
     map_values,
     pick_figures,
     prepare_map_data,
     profile_targets,
+    unit_rows,
+    unit_rows_for,
     unit_values,
     value_patch,
     web_map_figure,
@@ -281,6 +284,26 @@ def test_the_patch_kept_with_the_data_version_is_the_one_worked_out_anew(store) 
         assert _operations(kept) == _operations(anew), (measure_id, year)
     # Kept: a second ask is the same objects, not a new working out.
     assert value_patch(store, Selection()) is value_patch(store, Selection())
+
+
+def test_the_words_kept_with_the_data_version_are_the_ones_worked_out_anew(store) -> None:
+    """The words beside the map (title, summary, source, headlines, the list of units) are
+    kept per data version, measure and year and the chosen units' sentence added per answer:
+    for every measure and year, with no unit, one unit and several, they are what working
+    them out at the time gives; and no set of several units is kept."""
+    data = map_data_for(store)
+    published = published_totals_for(store)
+    checked = 0
+    for measure_id, year in [*data.unit_frames, (FUNDING, None), (FUNDING, "1850-51")]:
+        for units in ((), ("wales",), ("kent", "essex", "london", "wales")):
+            selection = Selection(units, year, measure_id)
+            assert map_texts_for(store, selection) == data.texts_for(selection)
+            assert headlines_for(store, selection) == headline_figures(data, selection, published)
+            assert unit_rows_for(store, selection) == unit_rows(data, selection)
+            checked += 1
+    assert checked > 30
+    kept = store.__dict__["_derived"]
+    assert not [key for key in kept if key[0] == "map-headlines" and len(key[3]) > 1]
 
 
 def test_a_unit_change_patches_only_the_outlines(data) -> None:
