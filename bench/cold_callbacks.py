@@ -18,6 +18,7 @@ its results (`recorded_bodies`); give that file with `--bodies`.
 
     python bench/cold_callbacks.py --bodies bench-results.json
     python bench/cold_callbacks.py --bodies bench-results.json --profile knife-rate
+    python bench/cold_callbacks.py --bodies bench-results.json --only map --each
 """
 
 from __future__ import annotations
@@ -90,7 +91,11 @@ def floor_first_answers(fresh: bool, rounds: int = 21) -> float:
 
 
 def dashboard_first_answers(
-    bodies: dict[str, list[str]], fresh: bool, profile: str | None
+    bodies: dict[str, list[str]],
+    fresh: bool,
+    profile: str | None,
+    each: bool = False,
+    profile_out: Path | None = None,
 ) -> tuple[dict[str, float], float]:
     """Seconds of the slowest first answer per callback, and of the snapshot rebuild."""
     os.environ.setdefault("VRU_STORE_DIR", tempfile.mkdtemp(prefix="vru-cold-"))
@@ -126,10 +131,15 @@ def dashboard_first_answers(
             if watched:
                 profiler.disable()
             worst[name] = max(worst.get(name, 0.0), seconds)
+            if each:  # which of a callback's inputs is the slow one
+                values = [given.get("value") for given in json.loads(body).get("inputs", [])]
+                print(f"  {1000 * seconds:7.1f} ms  {name[:44]:<44} {str(values)[:90]}")
     worst[ROWS_NAME] = rows_first_answer(client, _live_store(server).latest().fingerprint)
     if profiler is not None:
         text = io.StringIO()
         shown = r"dashboard|callbacks|layouts|plotly/basedatatypes|json"
+        if profile_out is not None:  # for pstats' callers and callees views
+            profiler.dump_stats(profile_out)
         pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(shown, 40)
         print(text.getvalue())
     return worst, snapshot_seconds
@@ -168,12 +178,16 @@ def main() -> int:
     parser.add_argument("--only", help="time only the callbacks whose name contains this")
     parser.add_argument("--wall", action="store_true", help="elapsed time, not CPU time")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--each", action="store_true", help="print every request's time")
+    parser.add_argument("--profile-out", type=Path, help="write the --profile stats here")
     args = parser.parse_args()
     bodies = load_bodies(args.bodies)
     if args.only:
         bodies = {name: found for name, found in bodies.items() if args.only in name}
     floor = floor_first_answers(args.fresh)
-    worst, snapshot = dashboard_first_answers(bodies, args.fresh, args.profile)
+    worst, snapshot = dashboard_first_answers(
+        bodies, args.fresh, args.profile, args.each, args.profile_out
+    )
     limit = FLOOR_LIMIT * floor
     print(f"floor first answer {1000 * floor:.1f} ms (in process); limit {1000 * limit:.1f} ms")
     if not args.fresh:

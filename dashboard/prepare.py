@@ -39,13 +39,20 @@ def _first_map(store: DataStore) -> None:
 
 
 def _other_map_measures(store: DataStore) -> None:
-    """Every other measure's frames, value patches and words, for a change of the measure or
-    year filter (the words with and without a chosen year, for every unit)."""
+    """Every other measure's frames and value patches, for a change of the measure or year
+    filter."""
+    if store.boundaries is None:
+        return
+    map_data_for(store).work_out_all()
+    prepare_value_patches(store)
+
+
+def _map_words(store: DataStore) -> None:
+    """The words and headlines beside the map for every measure and year, with and without a
+    chosen year."""
     if store.boundaries is None:
         return
     data = map_data_for(store)
-    data.work_out_all()
-    prepare_value_patches(store)
     for measure_id in MEASURE_IDS:
         for year in (None, *data.years):
             selection = Selection((), year, measure_id)
@@ -66,6 +73,9 @@ def _pages(store: DataStore) -> None:
     store_revision_entries(store)
 
 
+# Keep each step short: a step begun within the live store's budget runs to its end before
+# the release is served, so a long one would hold the release back (the per-year and per-unit
+# steps, seconds of work, come last and run only once the worker is idle).
 STEPS: tuple[Callable[[DataStore], object], ...] = (
     _first_map,
     grid_feed.prepare,
@@ -74,8 +84,12 @@ STEPS: tuple[Callable[[DataStore], object], ...] = (
     _units,
     _pages,
     _other_map_measures,
+    _map_words,
     profile.prepare,
     compare.prepare_comparisons,
+    official_trends.prepare_units,
+    profile.prepare_years,
+    compare.prepare_years,
 )
 
 

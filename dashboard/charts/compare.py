@@ -201,12 +201,16 @@ def _worked_out(
 
 def prepare_comparisons(store: DataStore) -> None:
     """Each unit against all the others over all years (what /compare?unit=... first shows),
-    every programme year's rows, which any comparison in that year starts from, and then each
-    unit against all the others in each of those years (the year filter's choices)."""
+    and every programme year's rows, which any comparison in that year starts from."""
     for unit_id in store.unit_ids:
         _comparison(store, unit_id, (), None)
     for year in store.programme_years:
         _rows_of_year(store, year)
+
+
+def prepare_years(store: DataStore) -> None:
+    """Each unit against all the others in each programme year (the year filter's choices;
+    the last step of preparing a release, about 2 s here)."""
     for year in store.programme_years:
         for unit_id in store.unit_ids:
             _comparison(store, unit_id, (), year)

@@ -237,8 +237,14 @@ def prepare(store: DataStore) -> None:
             official_points(store, Selection(), metric, national_name=name)
         not_drawn_notes(store, Selection(), metric)
         _gap_words_for(store, (), metric)
-    for chart in CHART_SETTINGS:  # what the trends page first shows: every unit, then each
+    for chart in CHART_SETTINGS:  # what the trends page first shows: every unit
         _chart_parts(store, (), chart)
+
+
+def prepare_units(store: DataStore) -> None:
+    """What each official trend chart says of each unit alone (a later step of preparing a
+    release: it waits for an idle worker, where `prepare` comes before the release is served)."""
+    for chart in CHART_SETTINGS:
         for unit_id in store.unit_ids:
             _chart_parts(store, (unit_id,), chart)
 

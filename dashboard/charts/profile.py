@@ -83,12 +83,16 @@ def area_map_for(store: DataStore, unit_id: str) -> tuple[dict, str]:
 
 
 def prepare(store: DataStore) -> None:
-    """Every unit's profile figures and details (all years, then each year the year filter
-    offers) and locator map, kept with the data version."""
+    """Every unit's profile figures and details (all years) and locator map, kept with the
+    data version."""
     for unit_id in store.units["unit_id"]:
         unit_figures_for(store, str(unit_id), (), None)
         profile_details(store, str(unit_id), None)
         area_map_for(store, str(unit_id))
+
+
+def prepare_years(store: DataStore) -> None:
+    """Every unit's profile details in each year the year filter offers (a later step)."""
     for year in store.programme_years:
         for unit_id in store.units["unit_id"]:
             profile_details(store, str(unit_id), year)

@@ -154,8 +154,14 @@ class LiveStore:
     def _advance(self, locked: bool = False) -> None:
         """Build and prepare the newest snapshot, then serve it (holds `_advancing`)."""
         try:
+            started = time.perf_counter()
             snapshot = self._guarded(self._newer_snapshot)
             if snapshot is not None:
+                log.info(
+                    "data version %d read from the store in %.2f s",
+                    snapshot.data_version,
+                    time.perf_counter() - started,
+                )
                 done = self.prepare(snapshot, budget=self._budget)
                 # The preparers left, and settling the heap (counted so that the health
                 # check says "prepared" only once the worker's answers are quick again).
