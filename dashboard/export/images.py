@@ -7,7 +7,10 @@ sharp as on a high-density screen. SVG and PDF are drawn from the 960 x 540 layo
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
 import tempfile
 import textwrap
 import threading
@@ -46,6 +49,52 @@ log = logging.getLogger(__name__)
 # kaleido's sync server is one per process and answers one caller at a time: this lock keeps
 # two requests (threads) from reading each other's image.
 _KALEIDO_LOCK = threading.Lock()
+
+# kaleido's stop joins the thread that runs its browser, and that thread waits for Chromium to
+# exit. Once (a test run, 4 Dec 2026) a Chromium open for minutes never exited and the stop
+# never returned, so a command or test hung for good. The stop is given this long; then the
+# browser is killed, and if kaleido still waits it is told its server is stopped.
+STOP_SECONDS = 20.0
+
+
+def stop_server(seconds: float = STOP_SECONDS) -> None:
+    """`kaleido.stop_sync_server`, bounded in time (call it holding `_KALEIDO_LOCK`)."""
+    stopper = threading.Thread(
+        target=kaleido.stop_sync_server,
+        kwargs={"silence_warnings": True},
+        name="kaleido-stop",
+        daemon=True,
+    )
+    stopper.start()
+    stopper.join(seconds)
+    if not stopper.is_alive():
+        return
+    log.warning("the image browser did not stop within %.0f s: killing it", seconds)
+    for group in _browser_groups():
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+    stopper.join(5)
+    if stopper.is_alive():
+        # A private flag of kaleido's singleton: without it the next export would find the
+        # server "running" and wait on a thread that no longer answers.
+        kaleido._global_server._initialized = False
+
+
+def _browser_groups() -> list[int]:
+    """Process groups of the Chromium wrappers this process started (choreographer runs each
+    in a session of its own), read from /proc; none elsewhere."""
+    mine, groups = os.getpid(), []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == mine and b"chromium" in command.lower():
+            group = int(stat[2])
+            if group != os.getpgid(0):
+                groups.append(group)
+    return groups
 
 
 @dataclass(frozen=True)
@@ -101,7 +150,7 @@ class ImageRenderer:
     def close(self) -> None:
         if not self.keep_open:
             with _KALEIDO_LOCK:
-                kaleido.stop_sync_server(silence_warnings=True)
+                stop_server()
 
     def render(
         self, figure: go.Figure, fmt: str, *, width: int, height: int, scale: float = 1

@@ -101,3 +101,38 @@ def test_deck_for_a_view_opens_with_a_picture_alt_text_and_notes_per_chart(real_
         assert image.content_type == "image/png" and image.size[0] >= 1600
         assert result.summary in slide.notes_slide.notes_text_frame.text
     assert slides[-1].shapes.title.text.startswith("Data caveats")
+
+
+def test_a_browser_that_will_not_stop_is_killed_and_the_next_export_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """kaleido's stop waits for its Chromium to exit; one that never did hung a test run for
+    good. The stop is bounded: the browser is killed, kaleido is told it stopped, and the
+    next export starts a browser of its own and draws."""
+    import threading
+    import time
+
+    import kaleido
+    import plotly.graph_objects as go
+
+    from dashboard.export import images
+
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    kept = images.ImageRenderer(keep_open=True)  # as the web app keeps one
+    assert png_size(kept.render(figure, "png", width=200, height=100)) == (200, 100)
+    assert kaleido._global_server.is_running()
+    assert images._browser_groups(), "kaleido's Chromium is a child of this process"
+    stuck = threading.Event()
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **_: stuck.wait())
+    started = time.monotonic()
+    images.stop_server(seconds=1.0)
+    assert time.monotonic() - started < 10
+    assert not kaleido._global_server.is_running()
+    deadline = time.monotonic() + 10
+    while images._browser_groups():  # killed: gone once the kernel has reaped it
+        assert time.monotonic() < deadline, "the stuck browser is still running"
+        time.sleep(0.2)
+    stuck.set()
+    monkeypatch.undo()
+    with images.ImageRenderer() as renderer:
+        assert png_size(renderer.render(figure, "png", width=200, height=100)) == (200, 100)
