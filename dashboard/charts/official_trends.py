@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -513,21 +512,13 @@ def _chart_parts(store: DataStore, units: tuple[str, ...], chart: str) -> _Chart
     set of units are worked out per answer, so that no visitor can grow the memory."""
     return store.derived(
         ("official-chart-parts", chart, units),
-        lambda: _parts_of(store, Selection(units), **CHART_SETTINGS[chart]),
+        lambda: _parts_of(store, Selection(units), CHART_SETTINGS[chart]),
         keep=len(units) <= 1,
     )
 
 
-def _parts_of(
-    store: DataStore,
-    selection: Selection,
-    *,
-    metric: str,
-    national_name: str,
-    noun: str,
-    notes: tuple[str, ...],
-    **_unused: object,
-) -> _ChartParts:
+def _parts_of(store: DataStore, selection: Selection, settings: TrendChart) -> _ChartParts:
+    metric, national_name = settings.metric, settings.national_name
     areas, national, news = official_points(store, selection, metric, national_name=national_name)
     table = _table(areas, national, news)
     return _ChartParts(
@@ -538,10 +529,10 @@ def _parts_of(
         starts=unit_starts(store),
         empty_panels=_empty_panels(store, selection, areas, metric),
         table=table,
-        summary=_summary(store, selection, areas, national, metric, national_name, noun),
+        summary=_summary(store, selection, areas, national, metric, national_name, settings.noun),
         source_line=short_source_line(table),
         caveats=(
-            *notes,
+            *settings.notes,
             *(NEWS_NOTE if not news.empty else ()),
             *not_drawn_notes(store, selection, metric),
         ),
@@ -550,8 +541,7 @@ def _parts_of(
 
 def _chart(store: DataStore, selection: Selection, chart: str) -> ChartResult:
     settings = CHART_SETTINGS[chart]
-    national_name = str(settings["national_name"])
-    national_in_panels = bool(settings["national_in_panels"])
+    national_name, national_in_panels = settings.national_name, settings.national_in_panels
     parts = _chart_parts(store, tuple(selection.units), chart)
     panels = parts.panels
     figure = build_area_trend(
@@ -561,7 +551,7 @@ def _chart(store: DataStore, selection: Selection, chart: str) -> ChartResult:
         panels=panels,
         national_name=national_name,
         starts=parts.starts,
-        y_title=str(settings["y_title"]),
+        y_title=settings.y_title,
         national_in_panels=national_in_panels,
         empty_panels=parts.empty_panels,
         highlight=_highlight(selection),
@@ -573,9 +563,9 @@ def _chart(store: DataStore, selection: Selection, chart: str) -> ChartResult:
         shared = f"; areas share one scale, {national_name} has its own (compare areas on the rate)"
     return ChartResult(
         chart=chart,
-        title=str(settings["title"]),
+        title=settings.title,
         subtitle=subtitle_for(
-            str(settings["measure"]),
+            settings.measure,
             (panels[0] if len(panels) == 1 else f"{len(panels)} unit areas")
             + f" and {national_name}",
             "dashed line: the unit's start"
@@ -590,48 +580,62 @@ def _chart(store: DataStore, selection: Selection, chart: str) -> ChartResult:
     )
 
 
-# Each official trend chart: its series, words and layout, by chart name.
-CHART_SETTINGS: dict[str, dict[str, Any]] = {
-    "knife-offences-series": {
-        "metric": KNIFE_COUNT,
-        "title": "How many knife offences did the police record?",
-        "measure": "Knife or sharp instrument offences in 12 months (ONS)",
-        "y_title": "Offences in 12 months",
-        "national_name": "England and Wales",
-        "noun": "count of knife offences",
-        "notes": KNIFE_NOTES,
-        "national_in_panels": False,
-    },
-    "knife-rate-series": {
-        "metric": KNIFE_RATE,
-        "title": "Knife offences per 100,000 residents: the unit area against England and Wales",
-        "measure": "Offences per 100,000 residents (ONS counts, ONS mid-year populations)",
-        "y_title": "Offences per 100,000 residents",
-        "national_name": "England and Wales",
-        "noun": "knife offence rate",
-        "notes": RATE_NOTES + KNIFE_NOTES,
-        "national_in_panels": True,
-    },
-    "school-exclusions": {
-        "metric": PERMANENT,
-        "title": "Permanent exclusions as a share of pupils, against England",
-        "measure": "Permanent exclusions, % of pupils (DfE)",
-        "y_title": "% of pupils",
-        "national_name": "England",
-        "noun": "permanent exclusion rate",
-        "notes": EXCLUSION_NOTES,
-        "national_in_panels": True,
-    },
-    "suspension-rates": {
-        "metric": SUSPENSION,
-        "title": "Suspensions as a share of pupils, against England",
-        "measure": "Suspensions, % of pupils (DfE)",
-        "y_title": "% of pupils",
-        "national_name": "England",
-        "noun": "suspension rate",
-        "notes": EXCLUSION_NOTES,
-        "national_in_panels": True,
-    },
+@dataclass(frozen=True)
+class TrendChart:
+    """One official trend chart: its series and national comparison, and its words."""
+
+    metric: str
+    title: str
+    measure: str
+    y_title: str
+    national_name: str
+    noun: str
+    notes: tuple[str, ...]
+    national_in_panels: bool
+
+
+# Each official trend chart, by chart name.
+CHART_SETTINGS: dict[str, TrendChart] = {
+    "knife-offences-series": TrendChart(
+        metric=KNIFE_COUNT,
+        title="How many knife offences did the police record?",
+        measure="Knife or sharp instrument offences in 12 months (ONS)",
+        y_title="Offences in 12 months",
+        national_name="England and Wales",
+        noun="count of knife offences",
+        notes=KNIFE_NOTES,
+        national_in_panels=False,
+    ),
+    "knife-rate-series": TrendChart(
+        metric=KNIFE_RATE,
+        title="Knife offences per 100,000 residents: the unit area against England and Wales",
+        measure="Offences per 100,000 residents (ONS counts, ONS mid-year populations)",
+        y_title="Offences per 100,000 residents",
+        national_name="England and Wales",
+        noun="knife offence rate",
+        notes=RATE_NOTES + KNIFE_NOTES,
+        national_in_panels=True,
+    ),
+    "school-exclusions": TrendChart(
+        metric=PERMANENT,
+        title="Permanent exclusions as a share of pupils, against England",
+        measure="Permanent exclusions, % of pupils (DfE)",
+        y_title="% of pupils",
+        national_name="England",
+        noun="permanent exclusion rate",
+        notes=EXCLUSION_NOTES,
+        national_in_panels=True,
+    ),
+    "suspension-rates": TrendChart(
+        metric=SUSPENSION,
+        title="Suspensions as a share of pupils, against England",
+        measure="Suspensions, % of pupils (DfE)",
+        y_title="% of pupils",
+        national_name="England",
+        noun="suspension rate",
+        notes=EXCLUSION_NOTES,
+        national_in_panels=True,
+    ),
 }
 
 
@@ -662,12 +666,7 @@ def _notes_for(metric: str, notes: tuple[str, ...]):
     return notes_of
 
 
-NOTES = {
-    "knife-offences-series": _notes_for(KNIFE_COUNT, KNIFE_NOTES),
-    "knife-rate-series": _notes_for(KNIFE_RATE, RATE_NOTES + KNIFE_NOTES),
-    "school-exclusions": _notes_for(PERMANENT, EXCLUSION_NOTES),
-    "suspension-rates": _notes_for(SUSPENSION, EXCLUSION_NOTES),
-}
+NOTES = {name: _notes_for(chart.metric, chart.notes) for name, chart in CHART_SETTINGS.items()}
 
 # The notes under every chart of the trends view, by chart name.
 TREND_NOTES = {**NOTES_OF_REPORTED_CHARTS, **NOTES}
