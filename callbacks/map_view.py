@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids, inputs
-from dashboard.charts.headlines import headlines_for, published_totals_for
+from dashboard.charts.headlines import headlines_for
 from dashboard.charts.map_view import (
     MapData,
     coloraxis_for,
@@ -105,9 +105,9 @@ def register(app: Dash, store: DataStore) -> None:
     out before a release is served)."""
     known = inputs.known_for(store)
 
-    def current() -> tuple[MapData, Any]:
+    def current() -> MapData:
         data = snapshot_of(store)
-        return map_data_for(data), published_totals_for(data)
+        return map_data_for(data)
 
     def selection_from(unit_values: Any, year_value: Any, measure_value: Any) -> Selection:
         """The widgets' values parsed (dashboard.inputs), with the map's own measure rule."""
@@ -127,7 +127,7 @@ def register(app: Dash, store: DataStore) -> None:
         snapshot = snapshot_of(store)
         whole = functools.partial(first_map_figure, snapshot, selection)
         values = functools.partial(value_patch, snapshot, selection)
-        return map_figure_update(current()[0], selection, inputs.store_data(drawn), whole, values)
+        return map_figure_update(current(), selection, inputs.store_data(drawn), whole, values)
 
     @app.callback(
         Output(ids.MAP_TITLE_TEXT, "children"),
@@ -172,7 +172,7 @@ def register(app: Dash, store: DataStore) -> None:
                 raise PreventUpdate
             return no_update, True, False
         selection = selection_from(unit_values, year_value, measure_value)
-        data, _ = current()
+        data = current()
         texts = data.texts_for(selection)
         table = data_table(map_table(data.units_for(selection)), f"{texts.title}: {texts.subtitle}")
         return table, False, True
@@ -184,5 +184,5 @@ def register(app: Dash, store: DataStore) -> None:
         prevent_initial_call=True,
     )
     def select_clicked_unit(click_data, unit_values):
-        chosen = units_after_click(current()[0], click_data, unit_values)
+        chosen = units_after_click(current(), click_data, unit_values)
         return no_update if chosen is None else chosen
